@@ -1,0 +1,51 @@
+#include "builder/guest_kernel.h"
+
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+
+namespace livecheck {
+
+GuestKernel FindGuestKernel(const std::optional<fs::path>& kernel, const std::optional<fs::path>& modules,
+                            const fs::path& boot_dir, const fs::path& modules_root) {
+  std::error_code ec;
+  GuestKernel found;
+  if (kernel) {
+    if (!fs::is_regular_file(*kernel, ec)) throw Error(fmt::format("kernel {} does not exist", kernel->string()));
+    found.image = *kernel;
+    std::string name = kernel->filename().string();
+    found.version = name.starts_with("vmlinuz-") ? name.substr(8) : "";
+  } else {
+    std::vector<std::string> versions;
+    if (fs::is_directory(boot_dir, ec))
+      for (const auto& entry : fs::directory_iterator(boot_dir, ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.starts_with("vmlinuz-") && fs::exists(modules_root / name.substr(8) / "modules.dep", ec))
+          versions.push_back(name.substr(8));
+      }
+    if (versions.empty())
+      throw Error(fmt::format("no guest kernel: no {}/vmlinuz-* with modules in {} (apt-get install linux-image-amd64, "
+                              "or set kernel = and modules = in the variants file)",
+                              boot_dir.string(), modules_root.string()));
+    std::sort(versions.begin(), versions.end());
+    found.version = versions.back();
+    found.image = boot_dir / ("vmlinuz-" + found.version);
+  }
+  if (modules) {
+    found.modules_dir = *modules;
+    if (found.version.empty()) found.version = modules->filename().string();
+  } else {
+    if (found.version.empty())
+      throw Error(fmt::format("kernel {}: cannot tell its version from the name; set modules = in the variants file",
+                              found.image.string()));
+    found.modules_dir = modules_root / found.version;
+  }
+  if (!fs::is_directory(found.modules_dir, ec))
+    throw Error(fmt::format("kernel modules directory {} does not exist", found.modules_dir.string()));
+  return found;
+}
+
+}  // namespace livecheck

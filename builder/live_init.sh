@@ -1,0 +1,139 @@
+#!/bin/sh
+# livecheck live initramfs /init (busybox sh).
+#
+# Finds the live medium, mounts the squashfs root read-only (or copies it to
+# RAM first, "toram", so the medium can be removed), puts a tmpfs read-write
+# layer over it with a union file system, and switch_roots into the union.
+# Each phase prints one line "@@livecheck phase=NAME t=UPTIME" on the console
+# so a test harness can time it; any failure says what failed and powers off
+# instead of hanging.
+PATH=/sbin:/bin:/usr/sbin:/usr/bin
+export PATH
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+
+marker() {
+  read -r up _ < /proc/uptime
+  echo "@@livecheck phase=$1 t=$up${2:+ $2}" > /dev/console
+}
+
+fail() {
+  echo "livecheck-init: FAILED: $*" > /dev/console
+  marker failed
+  sync
+  poweroff -f
+  # poweroff -f does not return; if it ever does, do not let PID 1 exit.
+  while :; do sleep 3600; done
+}
+
+marker init
+. /etc/livecheck/live.conf
+
+# Boot-time choices on the kernel command line override the build's defaults.
+for arg in $(cat /proc/cmdline); do
+  case "$arg" in
+    live.toram=*) LIVE_TORAM="${arg#*=}" ;;
+    toram) LIVE_TORAM=1 ;;
+    live.union=*) LIVE_UNION="${arg#*=}" ;;
+    live.label=*) LIVE_LABEL="${arg#*=}" ;;
+    live.uuid=*) LIVE_UUID="${arg#*=}" ;;
+    live.wait=*) LIVE_MEDIUM_WAIT="${arg#*=}" ;;
+    live.init=*) LIVE_INIT="${arg#*=}" ;;
+  esac
+done
+case "$LIVE_TORAM" in 1|yes|true) LIVE_TORAM=1 ;; *) LIVE_TORAM=0 ;; esac
+
+# Loads the modules of one group, in the order the builder resolved from
+# modules.dep. Returns 1 when the image has no such group.
+load_group() {
+  group_found=1
+  while read -r group optional path params; do
+    [ "$group" = "$1" ] || continue
+    group_found=0
+    name=${path##*/}
+    name=${name%%.ko*}
+    name=$(echo "$name" | tr - _)
+    [ -d "/sys/module/$name" ] && continue
+    if ! insmod "/lib/modules/$LIVE_KVER/$path" $params; then
+      [ "$optional" = 1 ] || fail "cannot load kernel module $path"
+    fi
+  done < /etc/livecheck/modules
+  return $group_found
+}
+
+load_group base || fail "the image lists no base modules"
+load_group "union:$LIVE_UNION" || fail "union backend '$LIVE_UNION' is not in this image (it has: $LIVE_UNIONS)"
+marker modules-loaded
+
+# USB sticks enumerate late: poll for the medium, bounded.
+if [ -n "$LIVE_UUID" ]; then spec="UUID=$LIVE_UUID"; else spec="LABEL=$LIVE_LABEL"; fi
+polls=0
+limit=$((LIVE_MEDIUM_WAIT * 20))
+while ! dev=$(findfs "$spec" 2>/dev/null); do
+  polls=$((polls + 1))
+  if [ "$polls" -ge "$limit" ]; then
+    fail "live medium $spec not found within $LIVE_MEDIUM_WAIT s (block devices: $(ls /sys/class/block | tr '\n' ' '))"
+  fi
+  usleep 50000
+done
+marker medium-found "device=$dev"
+
+mkdir -p /run/live/medium /run/live/lower /run/live/upper /newroot
+mount -t "$LIVE_MEDIUM_FS" -o ro "$dev" /run/live/medium || fail "cannot mount $dev read-only as $LIVE_MEDIUM_FS"
+squashfs="/run/live/medium$LIVE_SQUASHFS"
+[ -f "$squashfs" ] || fail "$LIVE_SQUASHFS is missing on $dev"
+marker medium-mounted
+
+# Negative-control fixtures inject their fault here; real images have no such file.
+if [ -f /etc/livecheck/fault.sh ]; then . /etc/livecheck/fault.sh; fi
+
+if [ "$LIVE_TORAM" = 1 ]; then
+  mkdir -p /run/live/toram
+  mount -t tmpfs -o mode=0700 toram /run/live/toram || fail "cannot mount a tmpfs for the RAM copy"
+  cp "$squashfs" /run/live/toram/root.squashfs || fail "cannot copy the squashfs to RAM (memory full?)"
+  squashfs=/run/live/toram/root.squashfs
+  umount /run/live/medium || fail "cannot release the medium after the RAM copy"
+  marker toram-done
+fi
+
+mount -t squashfs -o ro,loop "$squashfs" /run/live/lower || fail "cannot mount the squashfs $squashfs"
+marker lower-mounted
+
+mount -t tmpfs -o mode=0755 upper /run/live/upper || fail "cannot mount the tmpfs upper layer"
+mkdir -p /run/live/upper/data /run/live/upper/work
+case "$LIVE_UNION" in
+  overlay)
+    mount -t overlay -o lowerdir=/run/live/lower,upperdir=/run/live/upper/data,workdir=/run/live/upper/work overlay /newroot ;;
+  unionfs-fuse)
+    unionfs -o cow,allow_other,suid,dev,use_ino /run/live/upper/data=RW:/run/live/lower=RO /newroot ;;
+  fuse-overlayfs)
+    fuse-overlayfs -o lowerdir=/run/live/lower,upperdir=/run/live/upper/data,workdir=/run/live/upper/work,allow_other /newroot ;;
+  aufs)
+    mount -t aufs -o br=/run/live/upper/data=rw:/run/live/lower=ro aufs /newroot ;;
+  *)
+    false ;;
+esac || fail "cannot mount the $LIVE_UNION union"
+marker union-mounted "union=$LIVE_UNION"
+
+# Keep the layers inspectable from the running system under /run/live.
+# unionfs-fuse finds its branches by path, so its layers are bound, not moved.
+keep_mount() {
+  mkdir -p "/newroot/run/live/$1" || fail "cannot create /run/live/$1 in the union"
+  if [ "$LIVE_UNION" = unionfs-fuse ]; then
+    mount --bind "/run/live/$1" "/newroot/run/live/$1"
+  else
+    mount --move "/run/live/$1" "/newroot/run/live/$1"
+  fi || fail "cannot keep /run/live/$1 under the new root"
+}
+keep_mount lower
+keep_mount upper
+if [ "$LIVE_TORAM" = 1 ]; then keep_mount toram; else keep_mount medium; fi
+for fs in dev proc sys; do
+  mkdir -p "/newroot/$fs"
+  mount --move "/$fs" "/newroot/$fs" || fail "cannot move /$fs into the new root"
+done
+
+marker switch-root
+exec switch_root /newroot "${LIVE_INIT:-/sbin/init}"

@@ -1,0 +1,46 @@
+#include "builder/required_modules.h"
+
+#include <algorithm>
+
+namespace livecheck {
+
+std::string UnionGroup(UnionBackend backend) { return "union:" + std::string(Name(backend)); }
+
+std::vector<UnionBackend> BootableUnions(const VariantConfig& variant) {
+  std::vector<UnionBackend> out = {variant.union_backend};
+  for (auto b : variant.extra_unions)
+    if (std::find(out.begin(), out.end(), b) == out.end()) out.push_back(b);
+  return out;
+}
+
+std::map<std::string, std::vector<std::string>> RequiredModules(const VariantConfig& variant) {
+  // USB sticks: xhci (default emulation), ehci (older controllers), usb-storage
+  // and uas, then the SCSI disk driver with the CRC helpers its T10-PI code
+  // asks the crypto API for (softdeps that insmod cannot resolve on its own).
+  std::vector<std::string> base = {"xhci_pci", "ehci_pci?", "usb_storage", "uas?",
+                                   "crc64?", "crct10dif_generic?", "crct10dif_pclmul?", "sd_mod"};
+  if (variant.boot == BootPath::kIso) {
+    // The ISO may be a CD on IDE (pc) or AHCI (q35), or a USB stick.
+    for (const char* m : {"ata_piix?", "ahci?", "sr_mod", "isofs"}) base.push_back(m);
+  } else {
+    for (const char* m : {"vfat", "nls_cp437", "nls_ascii?", "nls_utf8?"}) base.push_back(m);
+  }
+  base.push_back("loop");
+  base.push_back("squashfs");
+
+  std::map<std::string, std::vector<std::string>> groups;
+  groups["base"] = base;
+  for (auto backend : BootableUnions(variant)) {
+    switch (backend) {
+      case UnionBackend::kOverlay: groups[UnionGroup(backend)] = {"overlay"}; break;
+      case UnionBackend::kUnionfsFuse:
+      case UnionBackend::kFuseOverlayfs: groups[UnionGroup(backend)] = {"fuse"}; break;
+      case UnionBackend::kAufs: groups[UnionGroup(backend)] = {"aufs"}; break;
+    }
+  }
+  return groups;
+}
+
+std::map<std::string, std::string> ModuleParameters() { return {{"usb_storage", "delay_use=0"}}; }
+
+}  // namespace livecheck

@@ -1,0 +1,25 @@
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "builder/build_config.h"
+
+namespace livecheck {
+
+/// The kernel modules a live boot of `variant` needs, by group. The initramfs
+/// always loads "base" and then only the group of the union backend chosen at
+/// boot ("union:overlay", "union:unionfs-fuse", ...). Names ending in '?' are
+/// optional (CPU- or kernel-dependent helpers).
+std::map<std::string, std::vector<std::string>> RequiredModules(const VariantConfig& variant);
+
+/// insmod parameters: usb-storage waits 1 s before probing a new stick by default.
+std::map<std::string, std::string> ModuleParameters();
+
+/// The group name for a union backend.
+std::string UnionGroup(UnionBackend backend);
+
+/// The variant's default backend followed by its extra ones, without repeats.
+std::vector<UnionBackend> BootableUnions(const VariantConfig& variant);
+
+}  // namespace livecheck

@@ -1,0 +1,48 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "builder/exclude_list.h"
+#include "builder/file_tree.h"
+
+namespace livecheck {
+
+namespace fs = std::filesystem;
+
+/// Where the static busybox comes from (Debian's busybox-static).
+fs::path BusyboxPath();
+
+/// Adds busybox at bin/busybox and a relative link for each applet it has
+/// ("bin/sh -> busybox", "sbin/switch_root -> ../bin/busybox").
+void AddBusybox(FileTree& tree, const fs::path& busybox);
+
+/// Adds `binary` at its own path plus its shared-library closure (as ldd
+/// resolves it), each at the path the dynamic loader will look for it.
+void AddBinaryWithLibraries(FileTree& tree, const fs::path& binary);
+
+/// The built-in minimal userland: busybox, an init that prints the
+/// root-ready marker, /etc basics and empty mount points.
+FileTree BuiltinRootfsTree(const fs::path& busybox);
+
+/// One entry of the root file system manifest.
+struct RootfsEntry {
+  std::string path;  ///< absolute inside the image: "/bin/busybox"
+  std::string type;  ///< "file", "dir", "symlink" or "other"
+  uint32_t mode = 0;
+  uint64_t size = 0;
+  std::string sha256;  ///< files only
+  std::string target;  ///< symlinks only
+};
+
+/// Walks `root` in sorted order without following links, skipping what
+/// `exclude` excludes; the top-most excluded paths go to `excluded`.
+std::vector<RootfsEntry> ListRootfs(const fs::path& root, const ExcludeList& exclude,
+                                    std::vector<fs::path>* excluded = nullptr);
+
+/// A cheap fingerprint of a tree for the build cache: paths, types, sizes,
+/// modes, mtimes and link targets (not contents: trees may be gigabytes).
+std::string FingerprintTree(const fs::path& root, const ExcludeList& exclude);
+
+}  // namespace livecheck

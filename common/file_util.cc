@@ -1,0 +1,96 @@
+#include "common/file_util.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+
+namespace livecheck {
+
+std::string DescribeIoError(const std::string& operation, const fs::path& path, int error) {
+  std::string hint = error == ENOSPC ? " (the disk is full)" : "";
+  return fmt::format("cannot {} {}: {}{}", operation, path.string(), strerror(error), hint);
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(DescribeIoError("read", path, errno));
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return content;
+}
+
+void WriteFileAtomic(const fs::path& path, const std::string& content, int mode) {
+  fs::path temp = path;
+  temp += fmt::format(".tmp{}", getpid());
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) throw Error(DescribeIoError("create", temp, errno));
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int error = errno;
+      close(fd);
+      unlink(temp.c_str());
+      throw Error(DescribeIoError("write", path, error));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    int error = errno;
+    unlink(temp.c_str());
+    throw Error(DescribeIoError("write", path, error));
+  }
+  if (rename(temp.c_str(), path.c_str()) != 0) {
+    int error = errno;
+    unlink(temp.c_str());
+    throw Error(DescribeIoError("rename into", path, error));
+  }
+}
+
+void ReplaceWithCopy(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::remove(to, ec);  // unlink first: a symlink at `to` must not be written through
+  fs::copy_file(from, to, ec);
+  if (ec) throw Error(fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), ec.message()));
+}
+
+void LinkOrCopy(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::remove(to, ec);
+  fs::create_hard_link(from, to, ec);
+  if (ec) ReplaceWithCopy(from, to);
+}
+
+void ClampTreeMtimes(const fs::path& root, int64_t epoch) {
+  const timespec times[2] = {{epoch, 0}, {epoch, 0}};
+  auto clamp = [&](const fs::path& p) {
+    if (utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
+      throw Error(DescribeIoError("set the time of", p, errno));
+  };
+  // Children first: setting a directory's time before writing into it would be undone.
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it)
+    clamp(it->path());
+  clamp(root);
+}
+
+TempDir::TempDir(const fs::path& parent, const std::string& prefix) {
+  std::string templ = (parent / (prefix + "XXXXXX")).string();
+  if (mkdtemp(templ.data()) == nullptr) throw Error(DescribeIoError("create a directory in", parent, errno));
+  path_ = templ;
+}
+
+TempDir::~TempDir() {
+  if (path_.empty()) return;
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+}  // namespace livecheck

@@ -1,0 +1,46 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace livecheck {
+
+namespace fs = std::filesystem;
+
+/// Reads a whole file; throws Error naming the path.
+std::string ReadFile(const fs::path& path);
+
+/// Writes `content` to a temporary file beside `path`, syncs it and renames it
+/// into place, so a reader never sees a half-written file (e.g. on a full disk).
+void WriteFileAtomic(const fs::path& path, const std::string& content, int mode = 0644);
+
+/// Copies `from` to `to`, replacing `to` (never writing through a symlink at `to`).
+void ReplaceWithCopy(const fs::path& from, const fs::path& to);
+
+/// Hard-links `from` to `to` (replacing `to`), falling back to a copy across file systems.
+void LinkOrCopy(const fs::path& from, const fs::path& to);
+
+/// Sets the mtime of every entry below `root` (and `root`) to `epoch`, without following links.
+void ClampTreeMtimes(const fs::path& root, int64_t epoch);
+
+/// Formats an errno-style failure of an operation on a path as one line.
+std::string DescribeIoError(const std::string& operation, const fs::path& path, int error);
+
+/// A directory removed (recursively) when this object dies.
+class TempDir {
+ public:
+  /// Creates `parent/prefixXXXXXX` with mode 0700.
+  TempDir(const fs::path& parent, const std::string& prefix);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+  /// Keeps the directory (e.g. after it was renamed into place).
+  void Release() { path_.clear(); }
+
+ private:
+  fs::path path_;
+};
+
+}  // namespace livecheck

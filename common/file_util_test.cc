@@ -1,0 +1,57 @@
+#include "common/file_util.h"
+
+#include <sys/stat.h>
+
+#include "common/testing.h"
+
+namespace livecheck {
+namespace {
+
+TEST(FileUtilTest, AtomicWriteLeavesNoTemporary) {
+  auto dir = testing::MakeTestDir();
+  WriteFileAtomic(dir.path() / "a", "content");
+  EXPECT_EQ(ReadFile(dir.path() / "a"), "content");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir.path())) ++entries;
+  EXPECT_EQ(entries, 1);
+}
+
+TEST(FileUtilTest, ReplaceWithCopyDoesNotWriteThroughSymlink) {
+  auto dir = testing::MakeTestDir();
+  WriteFileAtomic(dir.path() / "precious", "keep me");
+  WriteFileAtomic(dir.path() / "new", "new content");
+  fs::create_symlink(dir.path() / "precious", dir.path() / "link");
+  ReplaceWithCopy(dir.path() / "new", dir.path() / "link");
+  EXPECT_EQ(ReadFile(dir.path() / "precious"), "keep me");
+  EXPECT_FALSE(fs::is_symlink(dir.path() / "link"));
+  EXPECT_EQ(ReadFile(dir.path() / "link"), "new content");
+}
+
+TEST(FileUtilTest, ClampTreeMtimesDoesNotFollowLinks) {
+  auto dir = testing::MakeTestDir();
+  fs::create_directories(dir.path() / "tree/sub");
+  WriteFileAtomic(dir.path() / "tree/sub/f", "x");
+  WriteFileAtomic(dir.path() / "outside", "x");
+  fs::create_symlink(dir.path() / "outside", dir.path() / "tree/link");
+  ClampTreeMtimes(dir.path() / "tree", 1000);
+  struct stat st;
+  lstat((dir.path() / "tree/sub/f").c_str(), &st);
+  EXPECT_EQ(st.st_mtime, 1000);
+  lstat((dir.path() / "tree").c_str(), &st);
+  EXPECT_EQ(st.st_mtime, 1000);
+  stat((dir.path() / "outside").c_str(), &st);
+  EXPECT_NE(st.st_mtime, 1000);
+}
+
+TEST(FileUtilTest, TempDirIsPrivateAndRemoved) {
+  fs::path kept;
+  {
+    auto dir = testing::MakeTestDir();
+    kept = dir.path();
+    EXPECT_EQ(fs::status(kept).permissions() & fs::perms::all, fs::perms::owner_all);
+  }
+  EXPECT_FALSE(fs::exists(kept));
+}
+
+}  // namespace
+}  // namespace livecheck

@@ -1,0 +1,32 @@
+#pragma once
+// Test utilities shared by every *_test.cc: temporary directories and
+// assertions on livecheck's one-line errors.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "common/error.h"
+#include "common/file_util.h"
+
+namespace livecheck::testing {
+
+/// A fresh directory under the build tree's temp area, removed at the end of the test.
+inline TempDir MakeTestDir() {
+  auto base = std::filesystem::temp_directory_path();
+  return TempDir(base, "livecheck-test-");
+}
+
+}  // namespace livecheck::testing
+
+/// Expects `statement` to throw livecheck::Error whose message contains `substring`.
+#define EXPECT_ERROR_CONTAINS(statement, substring)                                  \
+  do {                                                                               \
+    try {                                                                            \
+      statement;                                                                     \
+      ADD_FAILURE() << "expected livecheck::Error containing: " << (substring);      \
+    } catch (const livecheck::Error& e) {                                            \
+      EXPECT_NE(std::string(e.what()).find(substring), std::string::npos)            \
+          << "message was: " << e.what();                                            \
+    }                                                                                \
+  } while (0)

@@ -1,0 +1,38 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace livecheck {
+
+namespace fs = std::filesystem;
+
+/// How the machine boots its live medium.
+enum class BootMode {
+  kDirectKernel,  ///< -kernel/-initrd, the stick holds only the squashfs
+  kBiosUsb,       ///< SeaBIOS boots the USB stick
+  kUefiUsb,       ///< OVMF boots the USB stick (q35 + pflash)
+  kBiosCdrom,     ///< SeaBIOS boots the ISO as a CD
+};
+
+/// A description of one VM; the QEMU command line is a pure function of it.
+struct MachineDescription {
+  BootMode boot = BootMode::kDirectKernel;
+  std::string accel = "tcg";
+  int memory_mb = 1024;
+  fs::path kernel, initrd;
+  std::string append;
+  fs::path stick;                    ///< USB stick image (raw or qcow2)
+  std::string stick_format = "raw";
+  bool stick_read_only = true;       ///< attach read-only (the user's image is never written)
+  fs::path cdrom;
+  fs::path ovmf_code = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+  fs::path ovmf_vars;                ///< a private, writable copy of OVMF_VARS_4M.fd
+  fs::path serial_log;               ///< ttyS0 to this file
+  fs::path qmp_socket;               ///< empty: no QMP
+};
+
+/// The QEMU argv (argv[0] included). No shell ever sees it.
+std::vector<std::string> QemuCommand(const MachineDescription& machine);
+
+}  // namespace livecheck
