@@ -123,9 +123,11 @@ void BuildHybridIso(const MediaInputs& in, const fs::path& image, const fs::path
   ReplaceWithCopy(kIsolinuxBin, tree / "isolinux/isolinux.bin");
   ReplaceWithCopy(kLdlinuxC32, tree / "isolinux/ldlinux.c32");
   WriteFileAtomic(tree / "isolinux/isolinux.cfg", SyslinuxConfig(in.cmdline));
-  LinkOrCopy(in.kernel, tree / "live/vmlinuz");
-  LinkOrCopy(in.initrd, tree / "live/initrd.img");
-  LinkOrCopy(in.squashfs, tree / "live/root.squashfs");
+  // Copies, not links: the tree's mtimes are clamped below, and links would
+  // reach into the shared stage cache.
+  ReplaceWithCopy(in.kernel, tree / "live/vmlinuz");
+  ReplaceWithCopy(in.initrd, tree / "live/initrd.img");
+  ReplaceWithCopy(in.squashfs, tree / "live/root.squashfs");
   auto efi = scratch / "BOOTX64.EFI";
   BuildGrubEfi(GrubEmbeddedConfig(in.label, in.cmdline), efi, scratch);
   BuildFatFilesystemImage({{"EFI/BOOT/BOOTX64.EFI", efi, ""}}, "EFIBOOT", SeedWord(in.seed, 16), in.epoch,

@@ -272,6 +272,8 @@ VariantOutcome BuildVariant(BuildContext& ctx, const VariantConfig& variant) {
   for (const auto& [name, file] : artifacts)
     manifest.artifacts.push_back({name, file, fs::file_size(dir / file), ctx.digests.Get(dir / file)});
   WriteFileAtomic(dir / "manifest.json", ManifestToJson(manifest).dump(2) + "\n");
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec);
   MoveIntoPlace(dir, outcome.dir);
   staging.Release();
   outcome.seconds = SecondsSince(start);

@@ -130,10 +130,11 @@ keep_mount() {
 keep_mount lower
 keep_mount upper
 if [ "$LIVE_TORAM" = 1 ]; then keep_mount toram; else keep_mount medium; fi
-for fs in dev proc sys; do
-  mkdir -p "/newroot/$fs"
-  mount --move "/$fs" "/newroot/$fs" || fail "cannot move /$fs into the new root"
-done
-
+# Fresh instances for the new root: the initramfs's own /proc must stay where
+# it is, because FUSE daemons (fuse-overlayfs) work through /proc/self/fd.
+mkdir -p /newroot/dev /newroot/proc /newroot/sys
+mount -t devtmpfs devtmpfs /newroot/dev || fail "cannot mount /dev in the new root"
+mount -t proc proc /newroot/proc || fail "cannot mount /proc in the new root"
+mount -t sysfs sysfs /newroot/sys || fail "cannot mount /sys in the new root"
 marker switch-root
 exec switch_root /newroot "${LIVE_INIT:-/sbin/init}"
