@@ -265,7 +265,6 @@ VariantOutcome BuildVariant(BuildContext& ctx, const VariantConfig& variant) {
                          .kernel_cmdline = cmdline,
                          .cache_key = key,
                          .source_date_epoch = ctx.config.source_date_epoch,
-                         .squashfs_build_seconds = squashfs.build_seconds,
                          .rootfs = squashfs.listing};
   for (auto backend : BootableUnions(variant)) manifest.unions.emplace_back(Name(backend));
   for (const auto& m : plan.modules) manifest.initramfs_modules.push_back(m.load.name);

@@ -38,7 +38,6 @@ struct BuildManifest {
   std::string kernel_cmdline;
   std::string cache_key;
   int64_t source_date_epoch = 0;
-  double squashfs_build_seconds = 0;  ///< when the squashfs was first built
   std::vector<std::string> initramfs_modules;
   std::vector<ArtifactRecord> artifacts;
   std::vector<RootfsEntry> rootfs;

@@ -9,7 +9,7 @@ TEST(ManifestTest, RoundTripsThroughJson) {
   BuildManifest m{.variant = "direct-overlay-xz", .boot = "direct", .compressor = "xz", .union_backend = "overlay",
                   .unions = {"overlay"}, .toram = true, .label = "LIVECHECK", .medium_fs = "vfat",
                   .kernel_version = "6.1.0-1-amd64", .kernel_cmdline = "quiet", .cache_key = "abc",
-                  .source_date_epoch = 5, .squashfs_build_seconds = 1.5, .initramfs_modules = {"loop"}};
+                  .source_date_epoch = 5, .initramfs_modules = {"loop"}};
   m.artifacts.push_back({"kernel", "vmlinuz", 10, "00ff"});
   m.rootfs.push_back({"/bin/busybox", "file", 0755, 99, "beef", ""});
   m.rootfs.push_back({"/bin/sh", "symlink", 0777, 0, "", "busybox"});

@@ -56,10 +56,43 @@ void WriteFileAtomic(const fs::path& path, const std::string& content, int mode)
 }
 
 void ReplaceWithCopy(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::remove(to, ec);  // unlink first: a symlink at `to` must not be written through
-  fs::copy_file(from, to, ec);
-  if (ec) throw Error(fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), ec.message()));
+  int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) throw Error(DescribeIoError("read", from, errno));
+  // Unlink first: a symlink at `to` must be replaced, never written through.
+  unlink(to.c_str());
+  int out = open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (out < 0) {
+    int error = errno;
+    close(in);
+    throw Error(DescribeIoError("create", to, error));
+  }
+  std::string buffer(1 << 20, '\0');
+  int error = 0;
+  while (true) {
+    ssize_t n = read(in, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = errno;
+      break;
+    }
+    if (n == 0) break;
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = write(out, buffer.data() + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) {
+        error = errno;
+        break;
+      }
+      done += w;
+    }
+    if (error != 0) break;
+  }
+  close(in);
+  if (close(out) != 0 && error == 0) error = errno;
+  if (error != 0) {
+    unlink(to.c_str());
+    throw Error(DescribeIoError("write", to, error));
+  }
 }
 
 void LinkOrCopy(const fs::path& from, const fs::path& to) {

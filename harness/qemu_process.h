@@ -1,0 +1,49 @@
+#pragma once
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace livecheck {
+
+namespace fs = std::filesystem;
+
+/// A running QEMU. The destructor kills and reaps it, so no QEMU outlives
+/// its owner on any path out of a scope (success, failure, exception).
+class QemuProcess {
+ public:
+  /// Starts argv (no shell); QEMU's own stdout/stderr go to `output_log`.
+  QemuProcess(const std::vector<std::string>& argv, const fs::path& output_log);
+  ~QemuProcess();
+  QemuProcess(const QemuProcess&) = delete;
+  QemuProcess& operator=(const QemuProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  /// Waits up to `timeout` for QEMU to exit; returns its wait status, or nullopt if still running.
+  std::optional<int> WaitExit(std::chrono::milliseconds timeout);
+  /// SIGKILL and reap (idempotent).
+  void Kill();
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+};
+
+/// Multiplies every harness timeout: $LIVECHECK_TIMEOUT_SCALE (default 1),
+/// so a slow or loaded machine is one setting away from passing.
+double TimeoutScale();
+
+/// Polls `console_log` until a line "@@livecheck phase=<phase> ..." appears,
+/// QEMU exits, or `timeout` passes. Returns the whole log read so far.
+struct ConsoleWait {
+  bool found = false;
+  bool qemu_exited = false;
+  std::string log;
+};
+ConsoleWait WaitForPhase(QemuProcess& qemu, const fs::path& console_log, const std::string& phase,
+                         std::chrono::milliseconds timeout);
+
+}  // namespace livecheck

@@ -1,0 +1,112 @@
+// Real boots under QEMU (TCG): the default variants reach the root-ready
+// marker after switch_root, with every phase marker in order.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/file_util.h"
+#include "common/process.h"
+#include "common/testing.h"
+#include "harness/phase_marker.h"
+#include "harness/qemu_args.h"
+#include "harness/qemu_process.h"
+
+namespace livecheck {
+namespace {
+
+std::vector<std::string> Phases(const std::string& log) {
+  std::vector<std::string> phases;
+  for (const auto& m : ParsePhaseMarkers(log)) phases.push_back(m.phase);
+  return phases;
+}
+
+class BootTest : public ::testing::Test {
+ protected:
+  // Builds one shipped variant into a private output directory.
+  fs::path BuildVariant(const std::string& variant) {
+    auto out = dir_.path() / "out";
+    auto r = RunProcess({.argv = {LIVECHECK_BINARY, "build", "--config",
+                                  LIVECHECK_SOURCE_DIR "/builder/variants.toml", "--variant", variant, "--out",
+                                  out.string()},
+                         .timeout = std::chrono::minutes(5)});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    return out / variant;
+  }
+
+  std::string Cmdline(const fs::path& variant_dir) {
+    return nlohmann::json::parse(ReadFile(variant_dir / "manifest.json"))["kernel_cmdline"];
+  }
+
+  std::chrono::milliseconds Timeout() {
+    return std::chrono::milliseconds(static_cast<int64_t>(180000 * TimeoutScale()));
+  }
+
+  TempDir dir_ = testing::MakeTestDir();
+};
+
+const std::vector<std::string> kPhases = {"init",          "modules-loaded", "medium-found", "medium-mounted",
+                                          "lower-mounted", "union-mounted",  "switch-root",  "root-ready"};
+
+TEST_F(BootTest, DirectVariantReachesRootReadyWithPhasesInOrder) {
+  auto variant = BuildVariant("direct-overlay-xz");
+  auto log = dir_.path() / "console.log";
+  MachineDescription m{.kernel = variant / "vmlinuz", .initrd = variant / "initrd.img",
+                       .append = Cmdline(variant) + " live.halt=poweroff", .stick = variant / "stick.img",
+                       .serial_log = log};
+  QemuProcess qemu(QemuCommand(m), dir_.path() / "qemu.log");
+  auto wait = WaitForPhase(qemu, log, "poweroff", Timeout());
+  ASSERT_TRUE(wait.found) << "console:\n" << wait.log;
+  auto phases = Phases(wait.log);
+  phases.pop_back();  // poweroff
+  EXPECT_EQ(phases, kPhases) << wait.log;
+  EXPECT_TRUE(qemu.WaitExit(std::chrono::seconds(30))) << "poweroff -f must end QEMU (-no-reboot)";
+  // Guest uptimes never go backwards.
+  double last = 0;
+  for (const auto& m : ParsePhaseMarkers(wait.log)) {
+    EXPECT_GE(m.guest_uptime, last) << m.phase;
+    last = m.guest_uptime;
+  }
+}
+
+TEST_F(BootTest, ToramVariantCopiesToRamBeforeMountingLower) {
+  auto variant = BuildVariant("direct-toram");
+  auto log = dir_.path() / "console.log";
+  MachineDescription m{.kernel = variant / "vmlinuz", .initrd = variant / "initrd.img",
+                       .append = Cmdline(variant) + " live.halt=poweroff", .stick = variant / "stick.img",
+                       .serial_log = log};
+  QemuProcess qemu(QemuCommand(m), dir_.path() / "qemu.log");
+  auto wait = WaitForPhase(qemu, log, "root-ready", Timeout());
+  ASSERT_TRUE(wait.found) << wait.log;
+  auto expected = kPhases;
+  expected.insert(expected.begin() + 4, "toram-done");
+  EXPECT_EQ(Phases(wait.log), expected) << wait.log;
+}
+
+TEST_F(BootTest, UsbBiosStickBootsThroughSeaBiosAndSyslinux) {
+  auto variant = BuildVariant("usb-bios");
+  auto log = dir_.path() / "console.log";
+  MachineDescription m{.boot = BootMode::kBiosUsb, .stick = variant / "stick.img", .serial_log = log};
+  QemuProcess qemu(QemuCommand(m), dir_.path() / "qemu.log");
+  auto wait = WaitForPhase(qemu, log, "root-ready", Timeout());
+  ASSERT_TRUE(wait.found) << "console:\n" << wait.log;
+  EXPECT_EQ(Phases(wait.log), kPhases) << wait.log;
+  qemu.Kill();
+}
+
+TEST_F(BootTest, MissingMediumFailsWithMessageAndPowersOff) {
+  auto variant = BuildVariant("direct-overlay-xz");
+  auto log = dir_.path() / "console.log";
+  // No stick attached: the initramfs must say so and power off, not hang.
+  MachineDescription m{.kernel = variant / "vmlinuz", .initrd = variant / "initrd.img",
+                       .append = Cmdline(variant) + " live.wait=2", .serial_log = log};
+  QemuProcess qemu(QemuCommand(m), dir_.path() / "qemu.log");
+  auto wait = WaitForPhase(qemu, log, "failed", Timeout());
+  ASSERT_TRUE(wait.found) << wait.log;
+  EXPECT_NE(wait.log.find("livecheck-init: FAILED: live medium LABEL=LIVECHECK not found within 2 s"),
+            std::string::npos)
+      << wait.log;
+  EXPECT_TRUE(qemu.WaitExit(std::chrono::seconds(30)));
+}
+
+}  // namespace
+}  // namespace livecheck

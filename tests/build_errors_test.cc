@@ -1,0 +1,128 @@
+// `livecheck build` on bad input: exit code 2, one line saying what and
+// where, and no half-written variant left for a later run to trust.
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "common/file_util.h"
+#include "common/process.h"
+#include "common/testing.h"
+
+namespace livecheck {
+namespace {
+
+const fs::path kLivecheck = LIVECHECK_BINARY;
+
+struct BuildRun {
+  ProcessResult result;
+  fs::path out;
+};
+
+class BuildErrorsTest : public ::testing::Test {
+ protected:
+  BuildRun Build(const std::string& toml, std::vector<std::string> extra = {}) {
+    auto config = dir_.path() / "variants.toml";
+    WriteFileAtomic(config, toml);
+    fs::path out = dir_.path() / "out";
+    std::vector<std::string> argv = {kLivecheck.string(), "build", "--config", config.string(), "--out", out.string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return {RunProcess({.argv = argv, .timeout = std::chrono::minutes(3)}), out};
+  }
+
+  // No variant directory (only the cache and lock) may be left behind.
+  static void ExpectNoVariantDirs(const fs::path& out) {
+    if (!fs::exists(out)) return;
+    for (const auto& entry : fs::directory_iterator(out)) {
+      auto name = entry.path().filename().string();
+      EXPECT_TRUE(name == ".cache" || name == ".lock") << "left behind: " << name;
+    }
+  }
+
+  static void ExpectOneLineError(const ProcessResult& r, const std::string& text) {
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+
+  TempDir dir_ = testing::MakeTestDir();
+};
+
+TEST_F(BuildErrorsTest, MalformedTomlNamesFileAndLine) {
+  auto run = Build("[variant.a]\nboot = \"direct\n");
+  ExpectOneLineError(run.result, (dir_.path() / "variants.toml").string() + ":2:");
+  ExpectNoVariantDirs(run.out);
+}
+
+TEST_F(BuildErrorsTest, UnknownKeyAndCompressor) {
+  auto run = Build("[variant.a]\ncompressor = \"brotli\"\n");
+  ExpectOneLineError(run.result, "variants.toml:2:14: unknown compressor 'brotli'");
+  run = Build("[variant.a]\nunoin = \"overlay\"\n");
+  ExpectOneLineError(run.result, "variants.toml:2:9: unknown key 'unoin' in [variant.a]");
+}
+
+TEST_F(BuildErrorsTest, UnknownVariantFlag) {
+  auto run = Build("[variant.a]\n", {"--variant", "nope"});
+  ExpectOneLineError(run.result, "--variant nope: no such variant in");
+}
+
+TEST_F(BuildErrorsTest, MissingKernelAndModulesDirectory) {
+  auto run = Build("[variant.a]\nkernel = \"/nonexistent/vmlinuz-1\"\n");
+  ExpectOneLineError(run.result, "kernel /nonexistent/vmlinuz-1 does not exist");
+  ExpectNoVariantDirs(run.out);
+  run = Build("[variant.a]\nmodules = \"/nonexistent/modules/6.1\"\n");
+  ExpectOneLineError(run.result, "kernel modules directory /nonexistent/modules/6.1 does not exist");
+}
+
+TEST_F(BuildErrorsTest, ModuleMissingFromModulesDep) {
+  // A modules tree whose modules.dep lacks the USB and squashfs modules.
+  auto modules = dir_.path() / "modules/9.9.9-test";
+  fs::create_directories(modules);
+  WriteFileAtomic(modules / "modules.dep", "kernel/drivers/block/loop.ko:\n");
+  auto run = Build("[variant.a]\nmodules = \"" + modules.string() + "\"\n");
+  ExpectOneLineError(run.result, "variant a: " + (dir_.path() / "variants.toml").string() +
+                                     ":1: variant 'a': kernel module 'xhci_pci' is neither in modules.dep nor built "
+                                     "into kernel 9.9.9-test");
+  ExpectNoVariantDirs(run.out);
+}
+
+TEST_F(BuildErrorsTest, AufsOnDebianKernelIsABuildTimeError) {
+  auto run = Build("[variant.a]\nunion = \"aufs\"\n");
+  ExpectOneLineError(run.result, "union backend aufs needs a kernel with aufs");
+  ExpectNoVariantDirs(run.out);
+}
+
+TEST_F(BuildErrorsTest, MissingRootfsDirectory) {
+  auto run = Build("[variant.a]\nrootfs = \"no/such/tree\"\n");
+  ExpectOneLineError(run.result, "rootfs " + (dir_.path() / "no/such/tree").string() + " does not exist");
+  ExpectNoVariantDirs(run.out);
+}
+
+TEST_F(BuildErrorsTest, BadJobsFlagIsUsageError) {
+  auto run = Build("[variant.a]\n", {"--jobs", "0"});
+  EXPECT_EQ(run.result.exit_code, 2);
+}
+
+// A full disk mid-build: the output directory is a 6 MiB tmpfs, big enough
+// for the stage cache to start but not for the media.
+TEST_F(BuildErrorsTest, FullDiskLeavesNoVariant) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to mount a small tmpfs";
+  auto out = dir_.path() / "small";
+  fs::create_directories(out);
+  ASSERT_EQ(mount("tmpfs", out.c_str(), "tmpfs", 0, "size=6m"), 0);
+  auto config = dir_.path() / "variants.toml";
+  WriteFileAtomic(config, "[variant.a]\nboot = \"usb-bios\"\n");
+  auto r = RunProcess({.argv = {kLivecheck.string(), "build", "--config", config.string(), "--out", out.string()},
+                       .timeout = std::chrono::minutes(3)});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("variant a: "), std::string::npos) << r.err;
+  bool says_full = r.err.find("No space left") != std::string::npos || r.err.find("disk is full") != std::string::npos;
+  EXPECT_TRUE(says_full) << r.err;
+  ExpectNoVariantDirs(out);
+  // Nothing half-written in the cache either: every cached stage is complete or absent.
+  for (const auto& entry : fs::directory_iterator(out / ".cache"))
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
+  umount2(out.c_str(), MNT_DETACH);
+}
+
+}  // namespace
+}  // namespace livecheck
