@@ -295,6 +295,20 @@ class DirectoryLock {
   int fd_ = -1;
 };
 
+// A build killed mid-way (Ctrl-C, SIGKILL) leaves its staging directories and
+// temporary files; under the lock nobody else is using them.
+void RemoveLeftovers(const fs::path& out_dir) {
+  std::error_code ec;
+  for (const auto& dir : {out_dir, out_dir / ".cache"}) {
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      auto name = entry.path().filename().string();
+      bool leftover = name.starts_with(".staging-") || name.starts_with(".old-") || name.starts_with(".rootfs-") ||
+                      name.starts_with(".media-") || name.find(".tmp") != std::string::npos;
+      if (leftover) fs::remove_all(entry.path(), ec);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<VariantOutcome> BuildImages(const BuildConfig& config, const std::vector<VariantConfig>& variants,
@@ -303,6 +317,7 @@ std::vector<VariantOutcome> BuildImages(const BuildConfig& config, const std::ve
   fs::create_directories(options.out_dir / ".cache", ec);
   if (ec) throw Error(DescribeIoError("create", options.out_dir / ".cache", ec.value()));
   DirectoryLock lock(options.out_dir);
+  RemoveLeftovers(options.out_dir);
   BuildContext ctx{.config = config, .options = options};
 
   std::vector<VariantOutcome> outcomes(variants.size());

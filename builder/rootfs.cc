@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -69,9 +70,13 @@ FileTree BuiltinRootfsTree(const fs::path& busybox) {
   return tree;
 }
 
-std::vector<RootfsEntry> ListRootfs(const fs::path& root, const ExcludeList& exclude,
-                                    std::vector<fs::path>* excluded) {
-  std::vector<RootfsEntry> entries;
+namespace {
+
+// Visits every entry below `root` in sorted order without following links;
+// excluded entries are reported to `on_excluded` and not descended into.
+void WalkTree(const fs::path& root, const ExcludeList& exclude,
+              const std::function<void(const fs::path&, const std::string&, const struct stat&)>& visit,
+              const std::function<void(const fs::path&)>& on_excluded) {
   auto walk = [&](auto&& self, const fs::path& dir, const std::string& rel_dir) -> void {
     std::vector<fs::path> children;
     std::error_code ec;
@@ -81,52 +86,53 @@ std::vector<RootfsEntry> ListRootfs(const fs::path& root, const ExcludeList& exc
     for (const auto& child : children) {
       std::string rel = rel_dir.empty() ? child.filename().string() : rel_dir + "/" + child.filename().string();
       if (exclude.Excludes(rel)) {
-        if (excluded) excluded->push_back(child);
+        if (on_excluded) on_excluded(child);
         continue;
       }
       struct stat st;
       if (lstat(child.c_str(), &st) != 0) throw Error(DescribeIoError("stat", child, errno));
-      RootfsEntry e{.path = "/" + rel, .mode = st.st_mode & 07777u};
-      if (S_ISREG(st.st_mode)) {
-        e.type = "file";
-        e.size = static_cast<uint64_t>(st.st_size);
-        e.sha256 = Sha256File(child);
-      } else if (S_ISDIR(st.st_mode)) {
-        e.type = "dir";
-      } else if (S_ISLNK(st.st_mode)) {
-        e.type = "symlink";
-        e.target = fs::read_symlink(child).string();
-      } else {
-        e.type = "other";
-      }
-      entries.push_back(e);
+      visit(child, rel, st);
       if (S_ISDIR(st.st_mode)) self(self, child, rel);
     }
   };
   walk(walk, root, "");
+}
+
+}  // namespace
+
+std::vector<RootfsEntry> ListRootfs(const fs::path& root, const ExcludeList& exclude,
+                                    std::vector<fs::path>* excluded) {
+  std::vector<RootfsEntry> entries;
+  auto visit = [&](const fs::path& path, const std::string& rel, const struct stat& st) {
+    RootfsEntry e{.path = "/" + rel, .mode = st.st_mode & 07777u};
+    if (S_ISREG(st.st_mode)) {
+      e.type = "file";
+      e.size = static_cast<uint64_t>(st.st_size);
+      e.sha256 = Sha256File(path);
+    } else if (S_ISDIR(st.st_mode)) {
+      e.type = "dir";
+    } else if (S_ISLNK(st.st_mode)) {
+      e.type = "symlink";
+      e.target = fs::read_symlink(path).string();
+    } else {
+      e.type = "other";
+    }
+    entries.push_back(e);
+  };
+  WalkTree(root, exclude, visit, [&](const fs::path& p) {
+    if (excluded) excluded->push_back(p);
+  });
   return entries;
 }
 
 std::string FingerprintTree(const fs::path& root, const ExcludeList& exclude) {
   Sha256 hasher;
-  auto walk = [&](auto&& self, const fs::path& dir, const std::string& rel_dir) -> void {
-    std::vector<fs::path> children;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) children.push_back(entry.path());
-    if (ec) throw Error(DescribeIoError("list", dir, ec.value()));
-    std::sort(children.begin(), children.end());
-    for (const auto& child : children) {
-      std::string rel = rel_dir.empty() ? child.filename().string() : rel_dir + "/" + child.filename().string();
-      if (exclude.Excludes(rel)) continue;
-      struct stat st;
-      if (lstat(child.c_str(), &st) != 0) throw Error(DescribeIoError("stat", child, errno));
-      hasher.UpdateField(fmt::format("{} {} {} {} {}.{} {}:{}", rel, st.st_mode, st.st_size, st.st_ino,
-                                     st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_uid, st.st_gid));
-      if (S_ISLNK(st.st_mode)) hasher.UpdateField(fs::read_symlink(child).string());
-      if (S_ISDIR(st.st_mode)) self(self, child, rel);
-    }
+  auto visit = [&](const fs::path& path, const std::string& rel, const struct stat& st) {
+    hasher.UpdateField(fmt::format("{} {} {} {} {}.{} {}:{}", rel, st.st_mode, st.st_size, st.st_ino,
+                                   st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_uid, st.st_gid));
+    if (S_ISLNK(st.st_mode)) hasher.UpdateField(fs::read_symlink(path).string());
   };
-  walk(walk, root, "");
+  WalkTree(root, exclude, visit, nullptr);
   return hasher.HexDigest();
 }
 

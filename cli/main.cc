@@ -2,6 +2,7 @@
 //
 // Subcommands:
 //   build   build image variants from a TOML file (builder/)
+#include <signal.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -72,4 +73,8 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace livecheck
 
-int main(int argc, char** argv) { return livecheck::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // Output piped into `head` must not kill a build half-way: writes just fail.
+  signal(SIGPIPE, SIG_IGN);
+  return livecheck::Main(argc, argv);
+}

@@ -41,25 +41,30 @@ class BootTest : public ::testing::Test {
     return std::chrono::milliseconds(static_cast<int64_t>(180000 * TimeoutScale()));
   }
 
+  // Boots a built variant straight from its kernel and initrd with its stick attached.
+  ConsoleWait BootDirect(const fs::path& variant, const std::string& extra_append, const std::string& until) {
+    auto log = dir_.path() / "console.log";
+    MachineDescription m{.kernel = variant / "vmlinuz", .initrd = variant / "initrd.img",
+                         .append = Cmdline(variant) + " " + extra_append, .stick = variant / "stick.img",
+                         .serial_log = log};
+    qemu_ = std::make_unique<QemuProcess>(QemuCommand(m), dir_.path() / "qemu.log");
+    return WaitForPhase(*qemu_, log, until, Timeout());
+  }
+
   TempDir dir_ = testing::MakeTestDir();
+  std::unique_ptr<QemuProcess> qemu_;
 };
 
 const std::vector<std::string> kPhases = {"init",          "modules-loaded", "medium-found", "medium-mounted",
                                           "lower-mounted", "union-mounted",  "switch-root",  "root-ready"};
 
 TEST_F(BootTest, DirectVariantReachesRootReadyWithPhasesInOrder) {
-  auto variant = BuildVariant("direct-overlay-xz");
-  auto log = dir_.path() / "console.log";
-  MachineDescription m{.kernel = variant / "vmlinuz", .initrd = variant / "initrd.img",
-                       .append = Cmdline(variant) + " live.halt=poweroff", .stick = variant / "stick.img",
-                       .serial_log = log};
-  QemuProcess qemu(QemuCommand(m), dir_.path() / "qemu.log");
-  auto wait = WaitForPhase(qemu, log, "poweroff", Timeout());
+  auto wait = BootDirect(BuildVariant("direct-overlay-xz"), "live.halt=poweroff", "poweroff");
   ASSERT_TRUE(wait.found) << "console:\n" << wait.log;
   auto phases = Phases(wait.log);
   phases.pop_back();  // poweroff
   EXPECT_EQ(phases, kPhases) << wait.log;
-  EXPECT_TRUE(qemu.WaitExit(std::chrono::seconds(30))) << "poweroff -f must end QEMU (-no-reboot)";
+  EXPECT_TRUE(qemu_->WaitExit(std::chrono::seconds(30))) << "poweroff -f must end QEMU (-no-reboot)";
   // Guest uptimes never go backwards.
   double last = 0;
   for (const auto& m : ParsePhaseMarkers(wait.log)) {
@@ -69,16 +74,11 @@ TEST_F(BootTest, DirectVariantReachesRootReadyWithPhasesInOrder) {
 }
 
 TEST_F(BootTest, ToramVariantCopiesToRamBeforeMountingLower) {
-  auto variant = BuildVariant("direct-toram");
-  auto log = dir_.path() / "console.log";
-  MachineDescription m{.kernel = variant / "vmlinuz", .initrd = variant / "initrd.img",
-                       .append = Cmdline(variant) + " live.halt=poweroff", .stick = variant / "stick.img",
-                       .serial_log = log};
-  QemuProcess qemu(QemuCommand(m), dir_.path() / "qemu.log");
-  auto wait = WaitForPhase(qemu, log, "root-ready", Timeout());
+  auto wait = BootDirect(BuildVariant("direct-toram"), "live.halt=poweroff", "poweroff");
   ASSERT_TRUE(wait.found) << wait.log;
   auto expected = kPhases;
   expected.insert(expected.begin() + 4, "toram-done");
+  expected.push_back("poweroff");
   EXPECT_EQ(Phases(wait.log), expected) << wait.log;
 }
 

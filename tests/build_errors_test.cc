@@ -126,3 +126,27 @@ TEST_F(BuildErrorsTest, FullDiskLeavesNoVariant) {
 
 }  // namespace
 }  // namespace livecheck
+
+namespace livecheck {
+namespace {
+
+// A build killed mid-way leaves staging directories; the next build removes
+// them and never takes a partial variant for a complete one.
+TEST(InterruptedBuildTest, NextBuildCleansUpAndCompletes) {
+  auto dir = testing::MakeTestDir();
+  auto out = dir.path() / "out";
+  std::vector<std::string> argv = {LIVECHECK_BINARY, "build", "--config", LIVECHECK_SOURCE_DIR "/builder/variants.toml",
+                                   "--out", out.string(), "--variant", "direct-overlay-xz", "--variant", "usb-bios"};
+  fs::create_directories(out / ".cache");
+  fs::create_directories(out / ".staging-usb-bios-AAAAAA");  // what a SIGKILLed build leaves
+  WriteFileAtomic(out / ".cache/squashfs-x.img.tmp123", "partial");
+  auto r = RunProcess({.argv = argv, .timeout = std::chrono::minutes(3)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(out / ".staging-usb-bios-AAAAAA"));
+  EXPECT_FALSE(fs::exists(out / ".cache/squashfs-x.img.tmp123"));
+  r = RunProcess({.argv = argv, .timeout = std::chrono::minutes(3)});
+  EXPECT_NE(r.out.find("built 0 variant(s), reused 2 unchanged"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace livecheck

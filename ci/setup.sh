@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs everything livecheck needs on Debian 12 (idempotent; quick when all is there).
+# Runs apt as root, through sudo when needed.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ pkg-config git
+  libfmt-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libarchive-dev libssl-dev
+  libgtest-dev libgmock-dev
+  # Asio with as_tuple and awaitable operators; conflicts with the default libboost-dev (1.74)
+  libboost1.81-dev
+  # image building
+  squashfs-tools mtools dosfstools fdisk cpio zstd kmod
+  syslinux syslinux-common isolinux xorriso grub-efi-amd64-bin grub-common
+  busybox-static unionfs-fuse fuse-overlayfs
+  # the guest kernel (the host's Debian kernel, also what libguestfs needs)
+  linux-image-amd64
+  # running guests
+  qemu-system-x86 qemu-utils ovmf
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends \
+  -o Dpkg::Options::=--force-confnew "${missing[@]}"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine, builds livecheck and runs every test:
+# unit tests, image tests (real tools) and boot tests (real QEMU, TCG).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stage() { echo "== $1 ($(date +%T))"; }
+timed() {
+  local name=$1; shift
+  local start=$SECONDS
+  "$@"
+  echo "== $name took $((SECONDS - start)) s"
+}
+
+stage setup
+timed setup bash ci/setup.sh
+stage configure
+timed configure cmake --preset ci
+stage build
+timed build cmake --build --preset ci
+stage test
+timed test ctest --preset ci -j2
