@@ -16,6 +16,8 @@ bool ValidPhaseName(std::string_view name) {
 
 std::optional<PhaseMarker> ParsePhaseMarker(std::string_view line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  // Serial consoles put carriage returns at either end of a line (seen after GRUB).
+  while (!line.empty() && line.front() == '\r') line.remove_prefix(1);
   constexpr std::string_view kPrefix = "@@livecheck phase=";
   if (!line.starts_with(kPrefix)) return std::nullopt;
   line.remove_prefix(kPrefix.size());

@@ -13,6 +13,12 @@ TEST(PhaseMarkerTest, ParsesMarkerWithDetail) {
   EXPECT_EQ(m->detail, "device=/dev/sda1");
 }
 
+TEST(PhaseMarkerTest, ToleratesCarriageReturnsAroundTheLine) {
+  auto m = ParsePhaseMarker("\r@@livecheck phase=init t=4.61\r");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->phase, "init");
+}
+
 TEST(PhaseMarkerTest, RejectsSplicedOrMalformedLines) {
   EXPECT_FALSE(ParsePhaseMarker("[    1.2] usb 1-1: new@@livecheck phase=init t=1.0"));
   EXPECT_FALSE(ParsePhaseMarker("@@livecheck phase=init t=1.0[    1.3] usb"));

@@ -93,6 +93,33 @@ TEST_F(BootTest, UsbBiosStickBootsThroughSeaBiosAndSyslinux) {
   qemu.Kill();
 }
 
+// Boots `machine` until root-ready and checks the phases.
+void ExpectBootsToRootReady(const MachineDescription& machine, const fs::path& dir, std::chrono::milliseconds timeout) {
+  QemuProcess qemu(QemuCommand(machine), dir / "qemu.log");
+  auto wait = WaitForPhase(qemu, machine.serial_log, "root-ready", timeout);
+  ASSERT_TRUE(wait.found) << "console:\n" << wait.log;
+  EXPECT_EQ(Phases(wait.log), kPhases) << wait.log;
+}
+
+TEST_F(BootTest, UsbUefiStickBootsThroughOvmfAndGrub) {
+  auto variant = BuildVariant("usb-uefi");
+  auto vars = dir_.path() / "OVMF_VARS.fd";  // firmware variables are written: a private copy
+  ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", vars);
+  ExpectBootsToRootReady({.boot = BootMode::kUefiUsb, .stick = variant / "stick.img", .ovmf_vars = vars,
+                          .serial_log = dir_.path() / "console.log"},
+                         dir_.path(), Timeout());
+}
+
+TEST_F(BootTest, HybridIsoBootsAsCdromAndAsUsbStick) {
+  auto variant = BuildVariant("iso");
+  ExpectBootsToRootReady({.boot = BootMode::kBiosCdrom, .cdrom = variant / "live.iso",
+                          .serial_log = dir_.path() / "console-cd.log"},
+                         dir_.path(), Timeout());
+  ExpectBootsToRootReady({.boot = BootMode::kBiosUsb, .stick = variant / "live.iso",
+                          .serial_log = dir_.path() / "console-usb.log"},
+                         dir_.path(), Timeout());
+}
+
 TEST_F(BootTest, MissingMediumFailsWithMessageAndPowersOff) {
   auto variant = BuildVariant("direct-overlay-xz");
   auto log = dir_.path() / "console.log";
