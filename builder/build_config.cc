@@ -60,7 +60,7 @@ std::string Choices(const std::array<std::pair<Enum, std::string_view>, N>& tabl
 const std::set<std::string> kVariantKeys = {
     "boot",   "compressor", "union",  "extra_unions", "toram",   "label",
     "rootfs", "exclude",    "exclude_file", "kernel", "modules", "cmdline",
-    "medium_wait_seconds",  "fault_after_medium"};
+    "medium_wait_seconds",  "fault_after_medium", "extra_modules"};
 
 // Collects errors while walking one TOML document.
 class ConfigReader {
@@ -172,6 +172,8 @@ class ConfigReader {
       auto v = node.value<int64_t>();
       if (v && *v > 0 && *v <= 3600) variant.medium_wait_seconds = static_cast<int>(*v);
       else Fail(node, "'medium_wait_seconds' must be an integer from 1 to 3600");
+    } else if (key == "extra_modules") {
+      variant.extra_modules = StringList(key, node);
     } else if (key == "fault_after_medium") {
       if (auto s = String(key, node)) variant.fault_after_medium = *s;
     }

@@ -43,6 +43,7 @@ struct VariantConfig {
   std::optional<fs::path> kernel;
   std::optional<fs::path> modules;
   std::string cmdline;     ///< extra kernel arguments
+  std::vector<std::string> extra_modules;  ///< more modules the initramfs loads (e.g. ext4)
   int medium_wait_seconds = 30;
   /// Fixture hooks (negative controls): shell lines the initramfs runs at a named
   /// point. Only for images built to break a guarantee on purpose.

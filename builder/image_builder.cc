@@ -72,13 +72,15 @@ struct RootfsSource {
   std::string key;
 };
 
-RootfsSource ResolveRootfs(BuildContext& ctx, const VariantConfig& variant, const fs::path& busybox) {
+RootfsSource ResolveRootfs(BuildContext& ctx, const VariantConfig& variant, const fs::path& busybox,
+                           const fs::path& agent) {
   RootfsSource source;
   Sha256 key;
   key.UpdateField(kBuilderVersion);
   if (!variant.rootfs) {
     key.UpdateField("builtin");
     key.UpdateField(ctx.digests.Get(busybox));
+    key.UpdateField(ctx.digests.Get(agent));
     key.UpdateField(kRootfsInitScript);
   } else {
     std::error_code ec;
@@ -106,7 +108,7 @@ struct SquashfsResult {
 };
 
 SquashfsResult BuildSquashfsStage(BuildContext& ctx, const VariantConfig& variant, const RootfsSource& rootfs,
-                                  const fs::path& busybox) {
+                                  const fs::path& busybox, const fs::path& agent) {
   Sha256 key;
   key.UpdateField(rootfs.key);
   key.UpdateField(Name(variant.compressor));
@@ -124,7 +126,7 @@ SquashfsResult BuildSquashfsStage(BuildContext& ctx, const VariantConfig& varian
     if (rootfs.builtin) {
       auto tree_dir = work.path() / "tree";
       fs::create_directory(tree_dir);
-      MaterializeTree(BuiltinRootfsTree(busybox), tree_dir, ctx.config.source_date_epoch);
+      MaterializeTree(BuiltinRootfsTree(busybox, agent), tree_dir, ctx.config.source_date_epoch);
       spec.source_dir = tree_dir;
       listing = ListRootfs(tree_dir, ExcludeList());
     } else {
@@ -219,12 +221,13 @@ VariantOutcome BuildVariant(BuildContext& ctx, const VariantConfig& variant) {
   auto kernel = FindGuestKernel(variant.kernel, variant.modules);
   const auto& index = ctx.Modules(kernel.modules_dir);
   auto busybox = BusyboxPath();
+  auto agent = variant.rootfs ? fs::path() : AgentPath();
   auto plan = PlanInitramfs(variant, kernel, index);
-  auto rootfs = ResolveRootfs(ctx, variant, busybox);
+  auto rootfs = ResolveRootfs(ctx, variant, busybox, agent);
   auto cmdline = KernelCommandLine(variant.cmdline);
 
   // 2. Stages, each cached by its inputs.
-  auto squashfs = BuildSquashfsStage(ctx, variant, rootfs, busybox);
+  auto squashfs = BuildSquashfsStage(ctx, variant, rootfs, busybox, agent);
   auto initramfs = BuildInitramfsStage(ctx, variant, plan, busybox);
   auto key = VariantKey(ctx, variant, kernel, squashfs.image, initramfs, cmdline);
   if (StillValid(outcome.dir, key)) {

@@ -86,19 +86,28 @@ squashfs="/run/live/medium$LIVE_SQUASHFS"
 [ -f "$squashfs" ] || fail "$LIVE_SQUASHFS is missing on $dev"
 marker medium-mounted
 
-# Negative-control fixtures inject their fault here; real images have no such file.
-if [ -f /etc/livecheck/fault.sh ]; then . /etc/livecheck/fault.sh; fi
-
-if [ "$LIVE_TORAM" = 1 ]; then
+# The steps below are functions so that negative-control fixtures can
+# replace one in fault.sh (e.g. a writable lower layer).
+copy_to_ram() {
   mkdir -p /run/live/toram
   mount -t tmpfs -o mode=0700 toram /run/live/toram || fail "cannot mount a tmpfs for the RAM copy"
   cp "$squashfs" /run/live/toram/root.squashfs || fail "cannot copy the squashfs to RAM (memory full?)"
   squashfs=/run/live/toram/root.squashfs
   umount /run/live/medium || fail "cannot release the medium after the RAM copy"
+}
+
+mount_lower() {
+  mount -t squashfs -o ro,loop "$squashfs" /run/live/lower || fail "cannot mount the squashfs $squashfs"
+}
+
+# Negative-control fixtures inject their fault here; real images have no such file.
+if [ -f /etc/livecheck/fault.sh ]; then . /etc/livecheck/fault.sh; fi
+
+if [ "$LIVE_TORAM" = 1 ]; then
+  copy_to_ram
   marker toram-done
 fi
-
-mount -t squashfs -o ro,loop "$squashfs" /run/live/lower || fail "cannot mount the squashfs $squashfs"
+mount_lower
 marker lower-mounted
 
 mount -t tmpfs -o mode=0755 upper /run/live/upper || fail "cannot mount the tmpfs upper layer"

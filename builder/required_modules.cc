@@ -27,6 +27,7 @@ std::map<std::string, std::vector<std::string>> RequiredModules(const VariantCon
   }
   base.push_back("loop");
   base.push_back("squashfs");
+  base.insert(base.end(), variant.extra_modules.begin(), variant.extra_modules.end());
 
   std::map<std::string, std::vector<std::string>> groups;
   groups["base"] = base;

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 
 #include <fmt/format.h>
@@ -55,9 +56,24 @@ void AddBinaryWithLibraries(FileTree& tree, const fs::path& binary) {
   }
 }
 
-FileTree BuiltinRootfsTree(const fs::path& busybox) {
+fs::path AgentPath() {
+  if (const char* env = std::getenv("LIVECHECK_AGENT"); env != nullptr && *env != '\0') {
+    if (!fs::is_regular_file(env)) throw Error(fmt::format("$LIVECHECK_AGENT: {} does not exist", env));
+    return env;
+  }
+  std::error_code ec;
+  auto self = fs::read_symlink("/proc/self/exe", ec);
+  auto agent = self.parent_path() / "livecheck-agent";
+  if (ec || !fs::is_regular_file(agent, ec))
+    throw Error(fmt::format("the guest agent {} is missing (it is built with livecheck; or set $LIVECHECK_AGENT)",
+                            agent.string()));
+  return agent;
+}
+
+FileTree BuiltinRootfsTree(const fs::path& busybox, const fs::path& agent) {
   FileTree tree;
   AddBusybox(tree, busybox);
+  tree.AddFile("usr/sbin/livecheck-agent", agent, 0755);
   tree.AddText("sbin/init", kRootfsInitScript, 0755);
   for (const char* dir : {"dev", "proc", "sys", "run", "tmp", "root", "mnt", "home"}) tree.AddDirectory(dir);
   tree.AddDirectory("tmp", 01777);

@@ -22,9 +22,13 @@ void AddBusybox(FileTree& tree, const fs::path& busybox);
 /// resolves it), each at the path the dynamic loader will look for it.
 void AddBinaryWithLibraries(FileTree& tree, const fs::path& binary);
 
+/// The guest agent binary: $LIVECHECK_AGENT, or livecheck-agent beside the
+/// running livecheck. Throws Error when it is missing.
+fs::path AgentPath();
+
 /// The built-in minimal userland: busybox, an init that prints the
-/// root-ready marker, /etc basics and empty mount points.
-FileTree BuiltinRootfsTree(const fs::path& busybox);
+/// root-ready marker and starts the agent, /etc basics and mount points.
+FileTree BuiltinRootfsTree(const fs::path& busybox, const fs::path& agent);
 
 /// One entry of the root file system manifest.
 struct RootfsEntry {

@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash ci/setup.sh
 cmake --preset release
 cmake --build --preset release
-./build/release/cli/livecheck build --config builder/variants.toml --out out/images "$@"
+./build/release/bin/livecheck build --config builder/variants.toml --out out/images "$@"

@@ -1,0 +1,304 @@
+#include "guest_agent/agent_commands.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <openssl/evp.h>
+
+namespace livecheck::agent {
+namespace {
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Unescape(std::string_view field) {
+  std::string out;
+  for (size_t i = 0; i < field.size(); ++i) {
+    if (field[i] == '\\' && i + 3 < field.size()) {
+      int value = 0;
+      bool octal = true;
+      for (size_t k = 1; k <= 3; ++k) {
+        char c = field[i + k];
+        octal = octal && c >= '0' && c <= '7';
+        value = value * 8 + (c - '0');
+      }
+      if (octal) {
+        out += static_cast<char>(value);
+        i += 3;
+        continue;
+      }
+    }
+    out += field[i];
+  }
+  return out;
+}
+
+std::vector<std::string_view> Split(std::string_view line) {
+  std::vector<std::string_view> fields;
+  size_t pos = 0;
+  while (pos < line.size()) {
+    while (pos < line.size() && line[pos] == ' ') ++pos;
+    auto end = line.find(' ', pos);
+    if (end == std::string_view::npos) end = line.size();
+    if (end > pos) fields.push_back(line.substr(pos, end - pos));
+    pos = end;
+  }
+  return fields;
+}
+
+std::string Hex(const unsigned char* data, unsigned size) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < size; ++i) {
+    out += digits[data[i] >> 4];
+    out += digits[data[i] & 15];
+  }
+  return out;
+}
+
+// Returns the digest, or an empty string with `error` set.
+std::string Sha256Of(const std::string& path, int& error) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    error = errno;
+    return "";
+  }
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::vector<char> buffer(1 << 16);
+  error = 0;
+  while (true) {
+    ssize_t n = read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = errno;
+      break;
+    }
+    if (n == 0) break;
+    EVP_DigestUpdate(ctx, buffer.data(), static_cast<size_t>(n));
+  }
+  close(fd);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned size = 0;
+  EVP_DigestFinal_ex(ctx, digest, &size);
+  EVP_MD_CTX_free(ctx);
+  return error ? "" : Hex(digest, size);
+}
+
+}  // namespace
+
+std::string ErrnoName(int error) {
+  switch (error) {
+    case 0: return "";
+    case EROFS: return "EROFS";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case EIO: return "EIO";
+    case ENOSPC: return "ENOSPC";
+    case ENOTDIR: return "ENOTDIR";
+    case EISDIR: return "EISDIR";
+    case ENXIO: return "ENXIO";
+    case ENODEV: return "ENODEV";
+    case ELOOP: return "ELOOP";
+    case EBUSY: return "EBUSY";
+    case EEXIST: return "EEXIST";
+    case EINVAL: return "EINVAL";
+    default: return "errno " + std::to_string(error);
+  }
+}
+
+std::vector<MountEntry> ParseMountInfo(std::string_view text) {
+  std::vector<MountEntry> mounts;
+  size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    auto fields = Split(text.substr(start, end - start));
+    start = end + 1;
+    // id parent major:minor root mount_point options [optional...] - fstype source super_options
+    auto dash = std::find(fields.begin(), fields.end(), std::string_view("-"));
+    if (fields.size() < 6 || dash == fields.end() || dash + 2 >= fields.end()) continue;
+    MountEntry m;
+    m.device = std::string(fields[2]);
+    m.mount_point = Unescape(fields[4]);
+    m.options = std::string(fields[5]);
+    m.fs_type = std::string(*(dash + 1));
+    m.source = Unescape(*(dash + 2));
+    mounts.push_back(m);
+  }
+  return mounts;
+}
+
+nlohmann::json Mounts(const std::string& mountinfo_path) {
+  auto list = nlohmann::json::array();
+  for (const auto& m : ParseMountInfo(ReadText(mountinfo_path)))
+    list.push_back({{"mount_point", m.mount_point}, {"fs_type", m.fs_type}, {"source", m.source},
+                    {"options", m.options}, {"device", m.device}});
+  return list;
+}
+
+nlohmann::json Statfs(const std::string& path) {
+  struct statfs sf;
+  struct statvfs svf;
+  if (statfs(path.c_str(), &sf) != 0 || statvfs(path.c_str(), &svf) != 0)
+    return {{"path", path}, {"error", ErrnoName(errno)}};
+  char magic[32];
+  snprintf(magic, sizeof magic, "0x%lx", static_cast<unsigned long>(sf.f_type));
+  return {{"path", path},
+          {"fs_magic", magic},
+          {"read_only", (svf.f_flag & ST_RDONLY) != 0},
+          {"block_size", svf.f_bsize},
+          {"blocks", svf.f_blocks},
+          {"blocks_free", svf.f_bfree}};
+}
+
+nlohmann::json WriteProbe(const std::string& path, const std::string& content) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return {{"path", path}, {"written", false}, {"errno", ErrnoName(errno)}};
+  ssize_t n = write(fd, content.data(), content.size());
+  int error = n < 0 ? errno : 0;
+  if (close(fd) != 0 && error == 0) error = errno;
+  return {{"path", path}, {"written", error == 0}, {"errno", ErrnoName(error)}};
+}
+
+nlohmann::json Stat(const std::string& path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return {{"path", path}, {"exists", false}, {"errno", ErrnoName(errno)}};
+  std::string type = S_ISREG(st.st_mode) ? "file" : S_ISDIR(st.st_mode) ? "dir" : S_ISLNK(st.st_mode) ? "symlink" : "other";
+  return {{"path", path}, {"exists", true}, {"type", type}, {"size", st.st_size}};
+}
+
+nlohmann::json Swaps(const std::string& swaps_path) {
+  auto list = nlohmann::json::array();
+  std::istringstream in(ReadText(swaps_path));
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    auto fields = Split(line);
+    if (!fields.empty()) list.push_back({{"device", Unescape(fields[0])}, {"type", fields.size() > 1 ? std::string(fields[1]) : ""}});
+  }
+  return list;
+}
+
+nlohmann::json BlockDevices(const std::string& sys_block, const std::string& mountinfo_path) {
+  auto mounts = ParseMountInfo(ReadText(mountinfo_path));
+  auto list = nlohmann::json::array();
+  DIR* dir = opendir(sys_block.c_str());
+  if (dir == nullptr) return list;
+  std::vector<std::string> names;
+  while (dirent* e = readdir(dir))
+    if (e->d_name[0] != '.') names.push_back(e->d_name);
+  closedir(dir);
+  std::sort(names.begin(), names.end());
+  for (const auto& name : names) {
+    auto base = sys_block + "/" + name;
+    auto trim = [](std::string s) {
+      while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+      return s;
+    };
+    std::string dev = trim(ReadText(base + "/dev"));
+    std::string size = trim(ReadText(base + "/size"));
+    auto mounted = nlohmann::json::array();
+    for (const auto& m : mounts)
+      if (m.device == dev || m.source == "/dev/" + name) mounted.push_back(m.mount_point);
+    list.push_back({{"name", name},
+                    {"device", dev},
+                    {"bytes", size.empty() ? 0 : std::stoull(size) * 512},
+                    {"removable", trim(ReadText(base + "/removable")) == "1"},
+                    {"read_only", trim(ReadText(base + "/ro")) == "1"},
+                    {"mounted_at", mounted}});
+  }
+  return list;
+}
+
+nlohmann::json HashTree(const std::string& root, const std::vector<std::string>& skip) {
+  auto files = nlohmann::json::array();
+  auto walk = [&](auto&& self, const std::string& dir) -> void {
+    DIR* d = opendir(dir.c_str());
+    if (d == nullptr) {
+      files.push_back({{"path", dir}, {"type", "dir"}, {"error", ErrnoName(errno)}});
+      return;
+    }
+    std::vector<std::string> names;
+    while (dirent* e = readdir(d))
+      if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) names.push_back(e->d_name);
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      std::string path = (dir == "/" ? "" : dir) + "/" + name;
+      if (std::find(skip.begin(), skip.end(), path) != skip.end()) continue;
+      struct stat st;
+      if (lstat(path.c_str(), &st) != 0) {
+        files.push_back({{"path", path}, {"error", ErrnoName(errno)}});
+        continue;
+      }
+      if (S_ISDIR(st.st_mode)) {
+        self(self, path);
+      } else if (S_ISREG(st.st_mode)) {
+        int error = 0;
+        auto digest = Sha256Of(path, error);
+        if (error) files.push_back({{"path", path}, {"size", st.st_size}, {"error", ErrnoName(error)}});
+        else files.push_back({{"path", path}, {"size", st.st_size}, {"sha256", digest}});
+      }
+    }
+  };
+  walk(walk, root);
+  return files;
+}
+
+nlohmann::json Uptime(const std::string& uptime_path) {
+  double up = 0;
+  std::istringstream(ReadText(uptime_path)) >> up;
+  return {{"uptime", up}};
+}
+
+nlohmann::json HandleRequest(const nlohmann::json& request) {
+  nlohmann::json response = {{"id", request.value("id", 0)}};
+  try {
+    std::string cmd = request.at("cmd").get<std::string>();
+    nlohmann::json result;
+    if (cmd == "ping" || cmd == "uptime") result = Uptime();
+    else if (cmd == "mounts") result = Mounts();
+    else if (cmd == "statfs") result = Statfs(request.at("path").get<std::string>());
+    else if (cmd == "write-probe")
+      result = WriteProbe(request.at("path").get<std::string>(), request.value("content", "livecheck\n"));
+    else if (cmd == "stat") result = Stat(request.at("path").get<std::string>());
+    else if (cmd == "swaps") result = Swaps();
+    else if (cmd == "block-devices") result = BlockDevices();
+    else if (cmd == "hash-tree")
+      result = HashTree(request.value("root", "/"), request.value("skip", std::vector<std::string>{}));
+    else if (cmd == "drop-caches") {
+      sync();
+      result = WriteProbe("/proc/sys/vm/drop_caches", "3\n");
+    } else if (cmd == "poweroff") {
+      sync();
+      result = {{"powering_off", true}};
+    } else {
+      throw std::runtime_error("unknown command '" + cmd + "'");
+    }
+    response["ok"] = true;
+    response["result"] = result;
+  } catch (const std::exception& e) {
+    response["ok"] = false;
+    response["error"] = e.what();
+  }
+  return response;
+}
+
+}  // namespace livecheck::agent
