@@ -100,6 +100,10 @@ mount_lower() {
   mount -t squashfs -o ro,loop "$squashfs" /run/live/lower || fail "cannot mount the squashfs $squashfs"
 }
 
+mount_upper() {
+  mount -t tmpfs -o mode=0755 upper /run/live/upper || fail "cannot mount the tmpfs upper layer"
+}
+
 # Negative-control fixtures inject their fault here; real images have no such file.
 if [ -f /etc/livecheck/fault.sh ]; then . /etc/livecheck/fault.sh; fi
 
@@ -110,7 +114,7 @@ fi
 mount_lower
 marker lower-mounted
 
-mount -t tmpfs -o mode=0755 upper /run/live/upper || fail "cannot mount the tmpfs upper layer"
+mount_upper
 mkdir -p /run/live/upper/data /run/live/upper/work
 case "$LIVE_UNION" in
   overlay)

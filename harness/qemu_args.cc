@@ -14,6 +14,9 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
   } else {
     argv.insert(argv.end(), {"-serial", "null"});
   }
+  if (!m.agent_socket.empty())
+    argv.insert(argv.end(), {"-serial", "unix:" + m.agent_socket.string() + ",server=on,wait=off"});
+  if (m.no_shutdown) argv.push_back("-no-shutdown");
   if (!m.qmp_socket.empty()) argv.insert(argv.end(), {"-qmp", "unix:" + m.qmp_socket.string() + ",server=on,wait=off"});
   if (m.boot == BootMode::kUefiUsb) {
     argv.insert(argv.end(), {"-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + m.ovmf_code.string(),
@@ -30,6 +33,11 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
     // bootindex only where firmware boots: with -kernel it clashes ("bootindex 0 has already been used").
     if (m.boot == BootMode::kBiosUsb || m.boot == BootMode::kUefiUsb) device += ",bootindex=0";
     argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci", "-drive", drive, "-device", device});
+  }
+  if (!m.internal_disk.empty()) {
+    // An internal SATA disk on the machine's own AHCI (q35) or IDE (pc) controller.
+    argv.insert(argv.end(), {"-drive", "if=none,id=internal,format=qcow2,file=" + m.internal_disk.string(), "-device",
+                             std::string("ide-hd,drive=internal,bus=") + (machine == "q35" ? "ide.2" : "ide.1")});
   }
   if (!m.cdrom.empty()) {
     argv.insert(argv.end(), {"-drive", "if=none,id=cd,media=cdrom,readonly=on,file=" + m.cdrom.string(), "-device",

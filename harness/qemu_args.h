@@ -30,6 +30,12 @@ struct MachineDescription {
   fs::path ovmf_vars;                ///< a private, writable copy of OVMF_VARS_4M.fd
   fs::path serial_log;               ///< ttyS0 to this file
   fs::path qmp_socket;               ///< empty: no QMP
+  /// ttyS1 as a Unix socket (QEMU listens): the guest agent's channel. A
+  /// second UART rather than virtio-serial: it needs no guest driver, is
+  /// there before any module loads, and its ~85 KB/s is plenty for JSON facts.
+  fs::path agent_socket;
+  fs::path internal_disk;            ///< a qcow2 overlay of the internal disk image
+  bool no_shutdown = false;          ///< keep QEMU after guest poweroff (read counters, then quit)
 };
 
 /// The QEMU argv (argv[0] included). No shell ever sees it.

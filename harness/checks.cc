@@ -1,0 +1,228 @@
+#include "harness/checks.h"
+
+#include <map>
+#include <optional>
+
+#include <fmt/format.h>
+
+namespace livecheck {
+namespace {
+
+CheckResult Verdict(const std::string& name, bool pass, const std::string& why, nlohmann::json evidence) {
+  return {name, pass ? Status::kPass : Status::kFail, why, std::move(evidence)};
+}
+
+// The entries of a JSON array that are objects: agent answers are untrusted
+// and may have any shape.
+std::vector<nlohmann::json> Objects(const nlohmann::json& list) {
+  std::vector<nlohmann::json> out;
+  if (list.is_array())
+    for (const auto& item : list)
+      if (item.is_object()) out.push_back(item);
+  return out;
+}
+
+nlohmann::json Field(const nlohmann::json& evidence, const std::string& key) {
+  return evidence.is_object() && evidence.contains(key) ? evidence[key] : nlohmann::json::object();
+}
+
+// An evidence field that must be an object (an agent answer); anything else becomes {}.
+nlohmann::json ObjectField(const nlohmann::json& evidence, const std::string& key) {
+  auto value = Field(evidence, key);
+  return value.is_object() ? value : nlohmann::json::object();
+}
+
+std::optional<nlohmann::json> FindMount(const nlohmann::json& mounts, const std::string& mount_point) {
+  std::optional<nlohmann::json> found;
+  for (const auto& m : Objects(mounts))  // the last mount at a point is the visible one
+    if (m.value("mount_point", "") == mount_point) found = m;
+  return found;
+}
+
+bool HasOption(const std::string& options, const std::string& option) {
+  return ("," + options + ",").find("," + option + ",") != std::string::npos;
+}
+
+}  // namespace
+
+std::string StatusName(Status status) {
+  switch (status) {
+    case Status::kPass: return "PASS";
+    case Status::kFail: return "FAIL";
+    case Status::kError: return "ERROR";
+    case Status::kSkip: return "SKIP";
+  }
+  return "?";
+}
+
+Status CombineStatus(const std::vector<CheckResult>& checks) {
+  Status status = Status::kPass;
+  for (const auto& c : checks) {
+    if (c.status == Status::kError) return Status::kError;
+    if (c.status == Status::kFail) status = Status::kFail;
+  }
+  return status;
+}
+
+const std::vector<std::string>& CheckNames() {
+  static const std::vector<std::string> names = {"lower-readonly",          "upper-tmpfs", "ram-copy", "no-disk-writes",
+                                                 "internal-disk-untouched", "boot-timing"};
+  return names;
+}
+
+bool IsHostCheck(const std::string& name) {
+  return name == "no-disk-writes" || name == "internal-disk-untouched" || name == "boot-timing";
+}
+
+CheckResult CheckLowerReadonly(const nlohmann::json& e) {
+  auto lower = FindMount(Field(e, "mounts"), "/run/live/lower");
+  if (!lower) return Verdict("lower-readonly", false, "nothing is mounted at /run/live/lower", e);
+  std::string fs_type = lower->value("fs_type", "");
+  std::string options = lower->value("options", "");
+  if (fs_type != "squashfs")
+    return Verdict("lower-readonly", false, fmt::format("the lower layer is {}, not squashfs", fs_type), e);
+  if (!HasOption(options, "ro"))
+    return Verdict("lower-readonly", false, fmt::format("the lower layer is mounted {} (not ro)", options), e);
+  auto lower_probe = ObjectField(e, "lower_probe");
+  if (lower_probe.value("written", true) || lower_probe.value("errno", "") != "EROFS")
+    return Verdict("lower-readonly", false,
+                   fmt::format("writing to the lower layer gave {} (expected EROFS)",
+                               lower_probe.value("written", false) ? "success" : lower_probe.value("errno", "?")),
+                   e);
+  if (!ObjectField(e, "union_probe").value("written", false))
+    return Verdict("lower-readonly", false, "a write through the union failed", e);
+  if (!ObjectField(e, "upper_stat").value("exists", false))
+    return Verdict("lower-readonly", false, "the file written through the union is not in the upper layer", e);
+  if (ObjectField(e, "lower_stat").value("exists", true))
+    return Verdict("lower-readonly", false, "the file written through the union appeared in the lower layer", e);
+  return Verdict("lower-readonly", true,
+                 "lower is a read-only squashfs (write: EROFS); union writes land in the upper layer only", e);
+}
+
+CheckResult CheckUpperTmpfs(const nlohmann::json& e) {
+  auto upper = FindMount(Field(e, "mounts"), "/run/live/upper");
+  if (!upper) return Verdict("upper-tmpfs", false, "nothing is mounted at /run/live/upper", e);
+  std::string fs_type = upper->value("fs_type", "");
+  if (fs_type != "tmpfs")
+    return Verdict("upper-tmpfs", false,
+                   fmt::format("the upper layer is {} on {}, not tmpfs", fs_type, upper->value("source", "?")), e);
+  return Verdict("upper-tmpfs", true, "the read-write layer is a tmpfs", e);
+}
+
+CheckResult CheckRamCopy(const nlohmann::json& e, const std::vector<RootfsEntry>& manifest) {
+  if (!e.value("toram", false))
+    return Verdict("ram-copy", false, "the image does not claim toram; it was tested as a control", e);
+  for (const auto& m : Objects(Field(e, "mounts_before"))) {
+    std::string type = m.value("fs_type", "");
+    if (m.value("mount_point", "") == "/run/live/medium" || type == "vfat" || type == "iso9660")
+      return Verdict("ram-copy", false,
+                     fmt::format("the medium is still mounted at {} ({})", m.value("mount_point", "?"), type), e);
+  }
+  if (!e.value("unplugged", false)) return Verdict("ram-copy", false, "the stick could not be unplugged", e);
+  if (e.contains("verify_error"))
+    return Verdict("ram-copy", false,
+                   fmt::format("the system depended on the stick: after the unplug {}",
+                               e["verify_error"].get<std::string>()),
+                   e);
+  std::map<std::string, nlohmann::json> seen;
+  for (const auto& f : Objects(Field(e, "files"))) seen[f.value("path", "")] = f;
+  int checked = 0, bad = 0;
+  std::string first_bad;
+  for (const auto& entry : manifest) {
+    if (entry.type != "file") continue;
+    ++checked;
+    auto it = seen.find(entry.path);
+    bool ok = it != seen.end() && it->second.value("sha256", "") == entry.sha256;
+    if (!ok) {
+      if (bad++ == 0)
+        first_bad = entry.path + (it == seen.end() ? " missing" : " " + it->second.value("error", "changed"));
+    }
+  }
+  if (bad > 0)
+    return Verdict("ram-copy", false,
+                   fmt::format("the system depended on the stick: {} of {} files failed verification after the unplug "
+                               "(first: {})",
+                               bad, checked, first_bad),
+                   e);
+  return Verdict("ram-copy", true,
+                 fmt::format("medium released; after the unplug all {} files match the manifest", checked), e);
+}
+
+nlohmann::json ToJson(const DiskEvidence& d) {
+  return {{"drive", d.drive},
+          {"image", d.image},
+          {"sha256_before", d.hash_before},
+          {"sha256_after", d.hash_after},
+          {"wr_operations", d.wr_operations},
+          {"wr_bytes", d.wr_bytes},
+          {"overlay_allocated_bytes", d.overlay_allocated_bytes}};
+}
+
+CheckResult CheckNoDiskWrites(const std::vector<DiskEvidence>& disks) {
+  nlohmann::json evidence = nlohmann::json::array();
+  std::string problem;
+  for (const auto& d : disks) {
+    evidence.push_back(ToJson(d));
+    if (!problem.empty()) continue;
+    if (d.wr_operations != 0 || d.wr_bytes != 0)
+      problem = fmt::format("{}: {} write operations, {} bytes written", d.drive, d.wr_operations, d.wr_bytes);
+    else if (d.overlay_allocated_bytes != 0)
+      problem = fmt::format("{}: {} bytes allocated in its overlay", d.drive, d.overlay_allocated_bytes);
+    else if (d.hash_before != d.hash_after)
+      problem = fmt::format("{}: the image {} changed", d.drive, d.image);
+  }
+  if (!problem.empty()) return Verdict("no-disk-writes", false, problem, evidence);
+  return Verdict("no-disk-writes", true, fmt::format("{} disk(s): 0 writes, images unchanged", disks.size()), evidence);
+}
+
+CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::string& guest_name,
+                                       const nlohmann::json& mounts, const nlohmann::json& swaps) {
+  nlohmann::json evidence = {{"disk", ToJson(disk)}, {"guest_name", guest_name}, {"mounts", mounts}, {"swaps", swaps}};
+  if (!guest_name.empty()) {
+    std::string device = "/dev/" + guest_name;
+    for (const auto& m : Objects(mounts))
+      if (m.value("source", "").rfind(device, 0) == 0)
+        return Verdict("internal-disk-untouched", false,
+                       fmt::format("{} was mounted at {}", m.value("source", ""), m.value("mount_point", "")), evidence);
+    for (const auto& s : Objects(swaps))
+      if (s.value("device", "").rfind(device, 0) == 0)
+        return Verdict("internal-disk-untouched", false, fmt::format("{} was used as swap", s.value("device", "")),
+                       evidence);
+  }
+  if (disk.wr_operations != 0 || disk.wr_bytes != 0 || disk.hash_before != disk.hash_after ||
+      disk.overlay_allocated_bytes != 0)
+    return Verdict("internal-disk-untouched", false,
+                   fmt::format("the internal disk was written: {} operations, {} bytes", disk.wr_operations,
+                               disk.wr_bytes),
+                   evidence);
+  return Verdict("internal-disk-untouched", true,
+                 fmt::format("internal disk ({}) never mounted, never swap, never written",
+                             guest_name.empty() ? "not seen by the guest" : guest_name),
+                 evidence);
+}
+
+CheckResult CheckBootTiming(const std::vector<PhaseTiming>& phases, const std::vector<std::string>& expected,
+                            double budget_seconds) {
+  nlohmann::json evidence = nlohmann::json::array();
+  for (const auto& p : phases)
+    evidence.push_back({{"phase", p.phase}, {"guest_seconds", p.guest_seconds}, {"host_seconds", p.host_seconds}});
+  size_t next = 0;
+  double root_ready = -1;
+  for (const auto& p : phases) {
+    if (next < expected.size() && p.phase == expected[next]) ++next;
+    if (p.phase == "root-ready") root_ready = p.guest_seconds;
+  }
+  if (next < expected.size())
+    return Verdict("boot-timing", false, fmt::format("phase '{}' never reported (or out of order)", expected[next]),
+                   evidence);
+  if (budget_seconds > 0 && root_ready > budget_seconds)
+    return Verdict("boot-timing", false,
+                   fmt::format("root-ready at {:.2f} s guest time, over the budget of {:.2f} s", root_ready,
+                               budget_seconds),
+                   evidence);
+  return Verdict("boot-timing", true, fmt::format("all {} phases in order; root-ready at {:.2f} s guest time",
+                                                  expected.size(), root_ready),
+                 evidence);
+}
+
+}  // namespace livecheck

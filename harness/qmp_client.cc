@@ -1,0 +1,78 @@
+#include "harness/qmp_client.h"
+
+#include <fmt/format.h>
+
+namespace livecheck {
+
+using Clock = std::chrono::steady_clock;
+
+// QMP replies are small; the largest (query-blockstats) is a few KiB per drive.
+constexpr size_t kMaxQmpLine = 1 << 20;
+
+QmpClient::QmpClient(asio::any_io_executor executor) : channel_(executor, kMaxQmpLine) {}
+
+asio::awaitable<nlohmann::json> QmpClient::ReadMessage(Clock::time_point deadline, const std::string& waiting_for) {
+  while (true) {
+    std::string line;
+    auto status = co_await channel_.ReadLine(deadline, line);
+    switch (status) {
+      case LineChannel::ReadStatus::kTimeout: throw QmpError(fmt::format("QMP: timed out waiting for {}", waiting_for));
+      case LineChannel::ReadStatus::kClosed: throw QmpError(fmt::format("QMP: connection closed while waiting for {}", waiting_for));
+      case LineChannel::ReadStatus::kOverlong: throw QmpError("QMP: overlong message from QEMU");
+      case LineChannel::ReadStatus::kLine: break;
+    }
+    if (line.empty()) continue;
+    auto message = nlohmann::json::parse(line, nullptr, false);
+    if (message.is_discarded() || !message.is_object())
+      throw QmpError(fmt::format("QMP: malformed message: {}", line.substr(0, 200)));
+    if (message.contains("event")) {
+      event_log_.push_back(message);
+      pending_events_.push_back(message);
+      continue;
+    }
+    co_return message;
+  }
+}
+
+asio::awaitable<void> QmpClient::Connect(const fs::path& socket, std::chrono::milliseconds timeout) {
+  std::string error;
+  if (!co_await channel_.Connect(socket, timeout, error)) throw QmpError("QMP: " + error);
+  auto deadline = Clock::now() + timeout;
+  auto greeting = co_await ReadMessage(deadline, "the greeting");
+  if (!greeting.contains("QMP")) throw QmpError("QMP: unexpected greeting: " + greeting.dump());
+  co_await Execute("qmp_capabilities", nlohmann::json::object(),
+                   std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+}
+
+asio::awaitable<nlohmann::json> QmpClient::Execute(const std::string& command, const nlohmann::json& arguments,
+                                                   std::chrono::milliseconds timeout) {
+  int id = next_id_++;
+  nlohmann::json request = {{"execute", command}, {"id", id}};
+  if (!arguments.empty()) request["arguments"] = arguments;
+  if (!co_await channel_.WriteLine(request.dump())) throw QmpError(fmt::format("QMP: cannot send {}", command));
+  auto deadline = Clock::now() + timeout;
+  while (true) {
+    auto reply = co_await ReadMessage(deadline, "the reply to " + command);
+    if (!reply.contains("id") || reply["id"] != id) continue;  // a stale reply to a request that timed out
+    if (reply.contains("error"))
+      throw QmpError(fmt::format("QMP: {} failed: {}", command, reply["error"].value("desc", reply["error"].dump())));
+    co_return reply.value("return", nlohmann::json::object());
+  }
+}
+
+asio::awaitable<nlohmann::json> QmpClient::WaitEvent(const std::string& name,
+                                                     const std::function<bool(const nlohmann::json&)>& match,
+                                                     std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (true) {
+    while (!pending_events_.empty()) {
+      auto event = pending_events_.front();
+      pending_events_.pop_front();
+      if (event["event"] == name && match(event)) co_return event;
+    }
+    auto message = co_await ReadMessage(deadline, "event " + name);
+    (void)message;  // a reply nobody waits for
+  }
+}
+
+}  // namespace livecheck

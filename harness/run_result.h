@@ -1,0 +1,55 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace livecheck {
+
+enum class Status { kPass, kFail, kError, kSkip };
+std::string StatusName(Status status);  ///< "PASS", "FAIL", "ERROR", "SKIP"
+
+/// A named check's verdict with the evidence that decided it.
+struct CheckResult {
+  std::string name;
+  Status status = Status::kSkip;
+  std::string summary;     ///< one line: why
+  nlohmann::json evidence; ///< the facts (agent answers, QMP counters, digests)
+};
+
+/// When a phase happened: guest uptime from its marker, host seconds since QEMU started.
+struct PhaseTiming {
+  std::string phase;
+  double guest_seconds = -1;  ///< -1: not reported by the guest
+  double host_seconds = -1;
+};
+
+/// One (scenario, variant, repetition) run.
+struct RunResult {
+  std::string scenario;
+  std::string variant;
+  int repetition = 1;
+  Status status = Status::kSkip;
+  std::string error;  ///< for ERROR: what went wrong
+  std::vector<CheckResult> checks;
+  std::vector<PhaseTiming> phases;
+  double wall_seconds = 0;
+  std::string console_log;   ///< relative to the report directory
+  std::string console_tail;  ///< last lines, for failures
+  std::vector<nlohmann::json> qmp_events;
+};
+
+/// Everything one `livecheck run` found; the reports are views of it.
+struct RunReport {
+  std::string started_at;  ///< UTC, ISO 8601
+  std::string accel;
+  std::string accel_reason;
+  nlohmann::json host;     ///< hostname, kernel, qemu version, cpus
+  bool interrupted = false;
+  std::vector<RunResult> results;
+};
+
+/// Overall status: ERROR if any error, else FAIL if any check failed, else PASS.
+Status CombineStatus(const std::vector<CheckResult>& checks);
+
+}  // namespace livecheck

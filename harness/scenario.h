@@ -1,0 +1,52 @@
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace livecheck {
+
+namespace fs = std::filesystem;
+
+struct ScenarioStep {
+  enum class Kind { kWait, kCheck, kUnplug, kSleep, kPoweroff };
+  Kind kind = Kind::kWait;
+  std::string arg;       ///< phase name, check name, device ("stick")
+  double seconds = 0;    ///< kSleep
+  std::string where;     ///< "file:line"
+};
+
+/// One behaviour to verify, on every variant it applies to.
+struct Scenario {
+  std::string name;  ///< the file's stem
+  fs::path file;
+  std::string description;
+  std::vector<std::string> variants;  ///< glob patterns on variant names; empty: all
+  std::vector<std::string> boots;     ///< glob patterns on boot paths; empty: all
+  std::optional<bool> toram;          ///< only variants with (or without) toram
+  double timeout_seconds = 300;       ///< whole run, before LIVECHECK_TIMEOUT_SCALE
+  bool internal_disk = false;         ///< attach an ext4 "internal disk" with a known file
+  double boot_budget_seconds = 0;     ///< boot-timing: root-ready within this guest time
+  std::vector<ScenarioStep> steps;
+};
+
+struct ScenarioResult {
+  Scenario scenario;
+  std::vector<std::string> errors;
+};
+
+/// Parses a scenario; errors are "file:line:col: message", in file order.
+ScenarioResult ParseScenario(std::string_view text, const fs::path& file);
+
+/// Loads scenario files and directories (every *.toml inside, sorted).
+/// Throws Error listing every problem.
+std::vector<Scenario> LoadScenarios(const std::vector<fs::path>& paths);
+
+/// Whether a scenario runs on a variant with this name, boot path and toram flag.
+bool ScenarioApplies(const Scenario& scenario, const std::string& variant, const std::string& boot, bool toram);
+
+/// The checks a scenario names, in step order, each once.
+std::vector<std::string> ScenarioChecks(const Scenario& scenario);
+
+}  // namespace livecheck

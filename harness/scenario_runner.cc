@@ -1,0 +1,395 @@
+#include "harness/scenario_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <random>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "common/file_util.h"
+#include "common/process.h"
+#include "harness/agent_client.h"
+#include "harness/checks.h"
+#include "harness/internal_disk.h"
+#include "harness/phase_marker.h"
+#include "harness/qemu_args.h"
+#include "harness/qmp_client.h"
+#include "harness/vm_session.h"
+
+namespace livecheck {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// Base timeouts of single operations (scaled by RunOptions::timeout_scale).
+constexpr milliseconds kConnectTimeout{15000};
+constexpr milliseconds kQmpTimeout{10000};
+constexpr milliseconds kAgentTimeout{30000};
+constexpr milliseconds kHashTimeout{120000};
+constexpr milliseconds kUnplugTimeout{20000};
+constexpr milliseconds kShutdownTimeout{30000};
+constexpr size_t kConsoleTailBytes = 3000;
+
+// Watches the console log, noting the host time each marker was first seen.
+struct ConsoleWatcher {
+  fs::path log;
+  Clock::time_point start;
+  std::vector<PhaseTiming> phases;
+  size_t parsed_bytes = 0;
+  std::string pending;
+
+  void Poll() {
+    std::error_code ec;
+    auto size = fs::file_size(log, ec);
+    if (ec || size <= parsed_bytes) return;
+    std::string text = ReadFile(log);
+    pending += text.substr(std::min(parsed_bytes, text.size()));
+    parsed_bytes = text.size();
+    double now = std::chrono::duration<double>(Clock::now() - start).count();
+    size_t newline;
+    while ((newline = pending.find('\n')) != std::string::npos) {
+      if (auto m = ParsePhaseMarker(std::string_view(pending).substr(0, newline)))
+        phases.push_back({m->phase, m->guest_uptime, now});
+      pending.erase(0, newline + 1);
+    }
+    // A guest that prints without newlines must not grow this forever.
+    if (pending.size() > 4096) pending.clear();
+  }
+
+  bool Seen(const std::string& phase) const {
+    return std::any_of(phases.begin(), phases.end(), [&](const PhaseTiming& p) { return p.phase == phase; });
+  }
+};
+
+std::string ConsoleTail(const fs::path& log) {
+  std::error_code ec;
+  if (!fs::exists(log, ec)) return "";
+  std::string text = ReadFile(log);
+  return text.size() > kConsoleTailBytes ? text.substr(text.size() - kConsoleTailBytes) : text;
+}
+
+BootMode BootModeFor(const std::string& boot) {
+  if (boot == "usb-bios") return BootMode::kBiosUsb;
+  if (boot == "usb-uefi") return BootMode::kUefiUsb;
+  if (boot == "iso") return BootMode::kBiosCdrom;
+  return BootMode::kDirectKernel;
+}
+
+// Agent requests are built by plain functions: GCC 12 miscompiles braced
+// initializers holding string literals inside coroutine bodies.
+nlohmann::json Cmd(const std::string& cmd) { return {{"cmd", cmd}}; }
+nlohmann::json Cmd(const std::string& cmd, const std::string& path) { return {{"cmd", cmd}, {"path", path}}; }
+nlohmann::json HashTreeRequest() {
+  return {{"cmd", "hash-tree"}, {"root", "/"}, {"skip", {"/proc", "/sys", "/dev", "/run", "/tmp"}}};
+}
+nlohmann::json DeviceId(const std::string& id) { return {{"id", id}}; }
+nlohmann::json NoArguments() { return nlohmann::json::object(); }
+bool IsStickDeleted(const nlohmann::json& e) { return e["data"].value("device", "") == "stickdev"; }
+bool AnyEvent(const nlohmann::json&) { return true; }
+
+std::string RandomToken() {
+  std::random_device rd;
+  return fmt::format("{:08x}{:08x}", rd(), rd());
+}
+
+// Everything one run shares between its steps.
+struct RunContext {
+  RunRequest& request;
+  RunOptions& options;
+  VmSession& session;
+  QmpClient& qmp;
+  AgentClient& agent;
+  ConsoleWatcher& console;
+  Clock::time_point deadline;
+  asio::steady_timer& timer;
+  RunResult& result;
+  nlohmann::json blockstats_before_unplug;
+  bool agent_ready = false;
+  bool stick_unplugged = false;
+  bool powered_off = false;
+  std::vector<std::string> deferred_checks;
+
+  milliseconds Scaled(milliseconds base) const {
+    return milliseconds(static_cast<int64_t>(static_cast<double>(base.count()) * options.timeout_scale));
+  }
+  // The smaller of an operation's own timeout and what is left of the run's.
+  milliseconds Budget(milliseconds base) const {
+    auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+    return std::max(milliseconds(0), std::min(Scaled(base), left));
+  }
+  double HostSeconds() const { return std::chrono::duration<double>(Clock::now() - console.start).count(); }
+};
+
+asio::awaitable<void> Sleep(RunContext& ctx, milliseconds duration) {
+  ctx.timer.expires_after(duration);
+  co_await ctx.timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+asio::awaitable<void> WaitForPhase(RunContext& ctx, const std::string& phase) {
+  while (true) {
+    ctx.console.Poll();
+    if (ctx.console.Seen(phase)) co_return;
+    if (ctx.console.Seen("failed"))
+      throw Error(fmt::format("the live init failed before phase '{}'", phase));
+    if (ctx.session.qemu()->WaitExit(milliseconds(0)))
+      throw Error(fmt::format("QEMU exited before phase '{}'", phase));
+    if (Clock::now() >= ctx.deadline) throw Error(fmt::format("timed out waiting for phase '{}'", phase));
+    co_await Sleep(ctx, milliseconds(100));
+  }
+}
+
+asio::awaitable<void> WaitAgentReady(RunContext& ctx) {
+  if (ctx.agent_ready) co_return;
+  co_await WaitForPhase(ctx, "agent-started");
+  double uptime = co_await ctx.agent.WaitReady(ctx.Budget(kAgentTimeout));
+  ctx.console.phases.push_back({"agent-ready", uptime, ctx.HostSeconds()});
+  ctx.agent_ready = true;
+}
+
+asio::awaitable<nlohmann::json> Ask(RunContext& ctx, nlohmann::json request, milliseconds timeout = kAgentTimeout) {
+  co_await WaitAgentReady(ctx);
+  co_return co_await ctx.agent.Request(std::move(request), ctx.Budget(timeout));
+}
+
+asio::awaitable<void> UnplugStick(RunContext& ctx) {
+  if (ctx.stick_unplugged) co_return;
+  ctx.blockstats_before_unplug = co_await ctx.qmp.Execute("query-blockstats", NoArguments(), ctx.Budget(kQmpTimeout));
+  co_await ctx.qmp.Execute("device_del", DeviceId("stickdev"), ctx.Budget(kQmpTimeout));
+  // usb-storage emits DEVICE_DELETED for an internal SCSI child first: wait for ours.
+  co_await ctx.qmp.WaitEvent("DEVICE_DELETED", IsStickDeleted, ctx.Budget(kUnplugTimeout));
+  ctx.stick_unplugged = true;
+}
+
+asio::awaitable<CheckResult> RunAgentCheck(RunContext& ctx, const std::string& name) {
+  if (name == "lower-readonly") {
+    std::string probe = "livecheck-probe-" + RandomToken();
+    nlohmann::json e;
+    e["mounts"] = co_await Ask(ctx, Cmd("mounts"));
+    e["lower_probe"] = co_await Ask(ctx, Cmd("write-probe", "/run/live/lower/" + probe));
+    e["union_probe"] = co_await Ask(ctx, Cmd("write-probe", "/" + probe));
+    e["upper_stat"] = co_await Ask(ctx, Cmd("stat", "/run/live/upper/data/" + probe));
+    e["lower_stat"] = co_await Ask(ctx, Cmd("stat", "/run/live/lower/" + probe));
+    co_return CheckLowerReadonly(e);
+  }
+  if (name == "upper-tmpfs") {
+    nlohmann::json e;
+    e["mounts"] = co_await Ask(ctx, Cmd("mounts"));
+    e["upper_statfs"] = co_await Ask(ctx, Cmd("statfs", "/run/live/upper"));
+    co_return CheckUpperTmpfs(e);
+  }
+  if (name == "ram-copy") {
+    nlohmann::json e = {{"toram", ctx.request.manifest.toram}};
+    e["mounts_before"] = co_await Ask(ctx, Cmd("mounts"));
+    if (BootModeFor(ctx.request.manifest.boot) == BootMode::kBiosCdrom) {
+      e["unplugged"] = false;
+      co_return CheckRamCopy(e, ctx.request.manifest.rootfs);
+    }
+    co_await UnplugStick(ctx);
+    e["unplugged"] = true;
+    // A root that still needs the stick may take the guest down with it:
+    // that is the evidence, not an error of the run.
+    try {
+      co_await ctx.agent.Request(Cmd("drop-caches"), ctx.Budget(kAgentTimeout));
+      e["files"] = co_await ctx.agent.Request(HashTreeRequest(), ctx.Budget(kHashTimeout));
+    } catch (const AgentError& error) {
+      e["verify_error"] = fmt::format("the guest stopped answering ({})", error.what());
+    }
+    co_return CheckRamCopy(e, ctx.request.manifest.rootfs);
+  }
+  co_return CheckResult{name, Status::kError, "not an agent check", {}};
+}
+
+std::vector<std::string> ExpectedPhases(const RunContext& ctx) {
+  std::vector<std::string> phases = {"init", "modules-loaded", "medium-found", "medium-mounted"};
+  if (ctx.request.manifest.toram) phases.push_back("toram-done");
+  for (const char* p : {"lower-mounted", "union-mounted", "switch-root", "root-ready"}) phases.push_back(p);
+  if (ctx.agent_ready) phases.push_back("agent-ready");
+  return phases;
+}
+
+asio::awaitable<void> RunSteps(RunContext& ctx) {
+  for (const auto& step : ctx.request.scenario.steps) {
+    switch (step.kind) {
+      case ScenarioStep::Kind::kWait:
+        if (step.arg == "agent-ready") co_await WaitAgentReady(ctx);
+        else co_await WaitForPhase(ctx, step.arg);
+        break;
+      case ScenarioStep::Kind::kCheck:
+        if (IsHostCheck(step.arg)) ctx.deferred_checks.push_back(step.arg);
+        else ctx.result.checks.push_back(co_await RunAgentCheck(ctx, step.arg));
+        break;
+      case ScenarioStep::Kind::kUnplug:
+        co_await UnplugStick(ctx);
+        break;
+      case ScenarioStep::Kind::kSleep:
+        co_await Sleep(ctx, milliseconds(static_cast<int64_t>(step.seconds * 1000)));
+        break;
+      case ScenarioStep::Kind::kPoweroff:
+        co_await Ask(ctx, Cmd("poweroff"));
+        co_await ctx.qmp.WaitEvent("SHUTDOWN", AnyEvent,
+                                   ctx.Budget(kShutdownTimeout));
+        ctx.powered_off = true;
+        break;
+    }
+  }
+}
+
+// Ends the session: counters over the whole session, then QEMU is stopped.
+asio::awaitable<nlohmann::json> StopVm(RunContext& ctx) {
+  nlohmann::json blockstats;
+  try {
+    if (!ctx.powered_off && ctx.agent_ready) {
+      co_await ctx.agent.Request(Cmd("poweroff"), ctx.Scaled(milliseconds(5000)));
+      co_await ctx.qmp.WaitEvent("SHUTDOWN", AnyEvent,
+                                 ctx.Scaled(kShutdownTimeout));
+    }
+  } catch (const std::exception&) {
+    // A guest that cannot power off still gets its counters read and is stopped.
+  }
+  blockstats = co_await ctx.qmp.Execute("query-blockstats", NoArguments(), ctx.Scaled(kQmpTimeout));
+  try {
+    co_await ctx.qmp.Execute("quit", NoArguments(), ctx.Scaled(kQmpTimeout));
+  } catch (const QmpError&) {
+    // QEMU may close the socket before answering quit.
+  }
+  ctx.session.qemu()->WaitExit(ctx.Scaled(milliseconds(10000)));
+  co_return MergeBlockstats(ctx.blockstats_before_unplug, blockstats);
+}
+
+// The guest's name for the internal disk: the non-removable disk of its size.
+std::string InternalDiskName(const nlohmann::json& block_devices) {
+  for (const auto& d : block_devices)
+    if (d.value("bytes", uint64_t{0}) == kInternalDiskBytes && !d.value("removable", true)) return d.value("name", "");
+  return "";
+}
+
+MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& options, VmSession& session) {
+  const auto& m = request.manifest;
+  MachineDescription machine{.boot = BootModeFor(m.boot),
+                             .accel = options.accel,
+                             .serial_log = session.console_log(),
+                             .qmp_socket = session.qmp_socket(),
+                             .agent_socket = session.agent_socket(),
+                             .no_shutdown = true};
+  const auto& dir = request.variant_dir;
+  if (machine.boot == BootMode::kDirectKernel) {
+    machine.kernel = dir / "vmlinuz";
+    machine.initrd = dir / "initrd.img";
+    machine.append = m.kernel_cmdline;
+  }
+  if (machine.boot == BootMode::kBiosCdrom) {
+    machine.cdrom = dir / "live.iso";
+    session.AddReadOnly("cd", machine.cdrom);
+  } else {
+    machine.stick = session.AddOverlay("stick", dir / "stick.img");
+    machine.stick_format = "qcow2";
+    machine.stick_read_only = false;
+  }
+  if (machine.boot == BootMode::kUefiUsb) {
+    machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
+    ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
+  }
+  if (request.scenario.internal_disk) machine.internal_disk = session.AddOverlay("internal", options.internal_disk_image);
+  return machine;
+}
+
+}  // namespace
+
+std::string RunId(const RunRequest& request) {
+  return fmt::format("{}--{}--r{}", request.scenario.name, request.manifest.variant, request.repetition);
+}
+
+asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
+  RunResult result{.scenario = request.scenario.name, .variant = request.manifest.variant,
+                   .repetition = request.repetition};
+  auto started = Clock::now();
+  auto executor = co_await asio::this_coro::executor;
+  std::unique_ptr<VmSession> session;
+  ConsoleWatcher console;
+  try {
+    // 1. A private directory, overlays for the disks, the QEMU command line.
+    session = std::make_unique<VmSession>(options.runtime_parent, options.keep);
+    auto machine = DescribeMachine(request, options, *session);
+    console.log = session->console_log();
+
+    // 2. Start QEMU and connect its channels.
+    console.start = Clock::now();
+    session->Start(QemuCommand(machine));
+    QmpClient qmp(executor);
+    AgentClient agent(executor);
+    asio::steady_timer timer(executor);
+    auto deadline = Clock::now() + milliseconds(static_cast<int64_t>(request.scenario.timeout_seconds * 1000 *
+                                                                     options.timeout_scale));
+    RunContext ctx{request, options, *session, qmp, agent, console, deadline, timer, result};
+    co_await qmp.Connect(session->qmp_socket(), ctx.Scaled(kConnectTimeout));
+    co_await agent.Connect(session->agent_socket(), ctx.Scaled(kConnectTimeout));
+
+    // 3. The scenario's steps; agent checks are decided as they come.
+    nlohmann::json mounts, swaps, block_devices;
+    std::string step_error;
+    try {
+      co_await RunSteps(ctx);
+      if (ctx.agent_ready && !ctx.stick_unplugged) {
+        // Facts for internal-disk-untouched, as late in the session as possible.
+        mounts = co_await Ask(ctx, Cmd("mounts"));
+        swaps = co_await Ask(ctx, Cmd("swaps"));
+        block_devices = co_await Ask(ctx, Cmd("block-devices"));
+      }
+    } catch (const std::exception& e) {
+      step_error = e.what();
+    }
+
+    // 4. Stop the VM; read the session's write counters first.
+    auto blockstats = co_await StopVm(ctx);
+    console.Poll();
+    session->Kill();
+    auto disks = session->CollectDiskEvidence(blockstats);
+
+    // 5. Host-side checks, decided on the whole session.
+    for (const auto& name : ctx.deferred_checks) {
+      if (name == "no-disk-writes") result.checks.push_back(CheckNoDiskWrites(disks));
+      if (name == "boot-timing")
+        result.checks.push_back(
+            CheckBootTiming(console.phases, ExpectedPhases(ctx), request.scenario.boot_budget_seconds));
+      if (name == "internal-disk-untouched") {
+        auto it = std::find_if(disks.begin(), disks.end(), [](const DiskEvidence& d) { return d.drive == "internal"; });
+        if (it == disks.end())
+          result.checks.push_back({name, Status::kError, "the scenario attaches no internal disk", {}});
+        else
+          result.checks.push_back(CheckInternalDiskUntouched(*it, InternalDiskName(block_devices), mounts, swaps));
+      }
+    }
+    result.qmp_events = qmp.event_log();
+    if (!step_error.empty()) {
+      result.status = Status::kError;
+      result.error = step_error;
+    } else {
+      result.status = CombineStatus(result.checks);
+    }
+  } catch (const std::exception& e) {
+    result.status = Status::kError;
+    result.error = e.what();
+  }
+  if (session) {
+    session->Kill();
+    console.Poll();
+    result.console_tail = ConsoleTail(session->console_log());
+    auto logs = options.report_dir / "logs";
+    std::error_code ec;
+    fs::create_directories(logs, ec);
+    auto kept = logs / (RunId(request) + ".console.log");
+    if (fs::exists(session->console_log(), ec)) {
+      fs::copy_file(session->console_log(), kept, fs::copy_options::overwrite_existing, ec);
+      result.console_log = "logs/" + kept.filename().string();
+    }
+  }
+  result.phases = console.phases;
+  result.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  co_return result;
+}
+
+}  // namespace livecheck

@@ -1,0 +1,41 @@
+#pragma once
+#include <filesystem>
+#include <string>
+
+#include <boost/asio.hpp>
+
+#include "builder/manifest.h"
+#include "harness/run_result.h"
+#include "harness/scenario.h"
+
+namespace livecheck {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+struct RunOptions {
+  std::string accel = "tcg";
+  double timeout_scale = 1.0;
+  fs::path report_dir;                  ///< console logs go to report_dir/logs
+  fs::path runtime_parent = "/tmp";     ///< where private VM directories are made
+  fs::path internal_disk_image;         ///< used by scenarios with internal_disk = true
+  bool keep = false;                    ///< keep runtime directories (--keep)
+};
+
+/// One (scenario, variant, repetition) to run.
+struct RunRequest {
+  Scenario scenario;
+  BuildManifest manifest;
+  fs::path variant_dir;
+  int repetition = 1;
+};
+
+/// Boots the variant, runs the scenario's steps and checks, stops the VM and
+/// returns the result. Never throws: failures become ERROR results with the
+/// reason and the console's tail.
+asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options);
+
+/// "scenario--variant--r1", safe as a file name.
+std::string RunId(const RunRequest& request);
+
+}  // namespace livecheck

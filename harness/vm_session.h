@@ -1,0 +1,67 @@
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/checks.h"
+#include "harness/qemu_process.h"
+
+namespace livecheck {
+
+namespace fs = std::filesystem;
+
+/// The host-side life of one VM: a private runtime directory (0700,
+/// unpredictable name) for its sockets, console log and disk overlays; the
+/// QEMU process; and the evidence about its disks. The destructor kills
+/// QEMU and removes the directory (unless kept), on every path out.
+class VmSession {
+ public:
+  VmSession(const fs::path& runtime_parent, bool keep);
+  ~VmSession();
+  VmSession(const VmSession&) = delete;
+  VmSession& operator=(const VmSession&) = delete;
+
+  const fs::path& dir() const { return dir_; }
+  fs::path qmp_socket() const { return dir_ / "qmp.sock"; }
+  fs::path agent_socket() const { return dir_ / "agent.sock"; }
+  fs::path console_log() const { return dir_ / "console.log"; }
+
+  /// A qcow2 overlay backed by `image`, so the guest can write (and we can
+  /// see it) while the user's image is never opened writable. Records the
+  /// image's digest before the run.
+  fs::path AddOverlay(const std::string& drive, const fs::path& image);
+  /// A disk attached read-only as it is (a CD): digests only.
+  void AddReadOnly(const std::string& drive, const fs::path& image);
+
+  void Start(const std::vector<std::string>& argv);
+  QemuProcess* qemu() { return qemu_.get(); }
+  void Kill();
+
+  /// After the run: digests again, bytes allocated in the overlays, and the
+  /// write counters from QMP query-blockstats (by drive id).
+  std::vector<DiskEvidence> CollectDiskEvidence(const nlohmann::json& blockstats);
+
+ private:
+  struct Disk {
+    std::string drive;
+    fs::path image;
+    fs::path overlay;  ///< empty for read-only attachments
+    std::string hash_before;
+  };
+  fs::path dir_;
+  bool keep_;
+  std::vector<Disk> disks_;
+  std::unique_ptr<QemuProcess> qemu_;
+};
+
+/// Bytes of guest data in a qcow2 overlay (depth-0 data extents of `qemu-img map`).
+int64_t OverlayAllocatedBytes(const fs::path& overlay);
+
+/// Merges two query-blockstats answers: a drive removed later (the unplugged
+/// stick) keeps its last counters.
+nlohmann::json MergeBlockstats(const nlohmann::json& earlier, const nlohmann::json& later);
+
+}  // namespace livecheck

@@ -1,0 +1,163 @@
+#include "reports/html_report.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "harness/checks.h"
+#include "reports/phase_statistics.h"
+
+namespace livecheck {
+namespace {
+
+constexpr const char* kStyle = R"(
+body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
+h1 { margin-bottom: 0.2em; }
+.meta { color: #555; margin-bottom: 1.5em; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; font-size: 14px; }
+th { background: #f3f3f3; }
+td.PASS { background: #d9f2d9; } td.FAIL { background: #f8d0d0; font-weight: bold; }
+td.ERROR { background: #f9e0b0; font-weight: bold; } td.SKIP, td.none { color: #999; }
+pre { background: #f6f6f6; padding: 8px; overflow-x: auto; max-height: 24em; font-size: 12px; }
+.summary span { margin-right: 1.5em; font-weight: bold; }
+)";
+
+const char* kPhaseColours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                               "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+
+std::string Cell(const std::string& status, const std::string& title) {
+  return fmt::format("<td class=\"{0}\" title=\"{1}\">{0}</td>", status, HtmlEscape(title));
+}
+
+std::string Matrix(const RunReport& report) {
+  std::string rows;
+  for (const auto& r : report.results) {
+    std::map<std::string, const CheckResult*> by_name;
+    for (const auto& c : r.checks) by_name[c.name] = &c;
+    std::string cells;
+    for (const auto& name : CheckNames()) {
+      auto it = by_name.find(name);
+      cells += it == by_name.end() ? "<td class=\"none\">&ndash;</td>"
+                                   : Cell(StatusName(it->second->status), it->second->summary);
+    }
+    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td>{}{}<td>{:.1f} s</td></tr>\n", HtmlEscape(r.scenario),
+                        HtmlEscape(r.variant), r.repetition, Cell(StatusName(r.status), r.error), cells,
+                        r.wall_seconds);
+  }
+  std::string head = "<tr><th>scenario</th><th>variant</th><th>rep</th><th>result</th>";
+  for (const auto& name : CheckNames()) head += "<th>" + HtmlEscape(name) + "</th>";
+  head += "<th>wall</th></tr>\n";
+  return "<table id=\"matrix\">\n" + head + rows + "</table>\n";
+}
+
+// Horizontal bars per variant: one segment per phase interval (median guest seconds).
+std::string PhaseChart(const RunReport& report) {
+  auto stats = SummarizePhases(report.results);
+  std::vector<std::string> variants, phases;
+  std::map<std::string, std::vector<std::pair<std::string, double>>> by_variant;
+  for (const auto& s : stats) {
+    if (s.phase == "failed" || s.phase == "poweroff") continue;
+    if (std::find(variants.begin(), variants.end(), s.variant) == variants.end()) variants.push_back(s.variant);
+    if (std::find(phases.begin(), phases.end(), s.phase) == phases.end()) phases.push_back(s.phase);
+    by_variant[s.variant].push_back({s.phase, s.median});
+  }
+  double longest = 1;
+  for (const auto& [v, list] : by_variant)
+    for (const auto& [p, t] : list) longest = std::max(longest, t);
+  const int label_width = 200, bar_width = 600, row = 26, top = 10;
+  int legend_top = top + static_cast<int>(variants.size()) * row + 30;
+  int height = legend_top + static_cast<int>((phases.size() + 3) / 4) * 20 + 10;
+  std::string svg = fmt::format(
+      "<svg id=\"phase-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\" "
+      "aria-label=\"boot phases per variant\">\n",
+      label_width + bar_width + 80, height);
+  auto colour = [&](const std::string& phase) {
+    auto index = std::find(phases.begin(), phases.end(), phase) - phases.begin();
+    return kPhaseColours[index % 10];
+  };
+  for (size_t i = 0; i < variants.size(); ++i) {
+    int y = top + static_cast<int>(i) * row;
+    svg += fmt::format("<text x=\"0\" y=\"{}\" font-size=\"13\">{}</text>\n", y + 15, HtmlEscape(variants[i]));
+    double previous = 0;
+    auto list = by_variant[variants[i]];
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    for (const auto& [phase, t] : list) {
+      double x0 = label_width + previous / longest * bar_width;
+      double w = std::max(1.0, (t - previous) / longest * bar_width);
+      svg += fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"18\" fill=\"{}\"><title>{}: {:.2f} s"
+                         "</title></rect>\n",
+                         x0, y, w, colour(phase), HtmlEscape(phase), t);
+      previous = t;
+    }
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" font-size=\"12\">{:.2f} s</text>\n",
+                       label_width + previous / longest * bar_width + 4, y + 14, previous);
+  }
+  for (size_t i = 0; i < phases.size(); ++i) {
+    int x = static_cast<int>(i % 4) * 200, y = legend_top + static_cast<int>(i / 4) * 20;
+    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" "
+                       "font-size=\"12\">{}</text>\n",
+                       x, y, colour(phases[i]), x + 16, y + 11, HtmlEscape(phases[i]));
+  }
+  return svg + "</svg>\n";
+}
+
+std::string Failures(const RunReport& report) {
+  std::string out;
+  for (const auto& r : report.results) {
+    if (r.status == Status::kPass) continue;
+    out += fmt::format("<h3>{} on {} (r{}): {}</h3>\n", HtmlEscape(r.scenario), HtmlEscape(r.variant), r.repetition,
+                       StatusName(r.status));
+    if (!r.error.empty()) out += "<p>" + HtmlEscape(r.error) + "</p>\n";
+    for (const auto& c : r.checks) {
+      if (c.status == Status::kPass) continue;
+      out += fmt::format("<p><b>{}</b>: {}</p>\n<details><summary>evidence</summary><pre>{}</pre></details>\n",
+                         HtmlEscape(c.name), HtmlEscape(c.summary),
+                         HtmlEscape(c.evidence.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
+    }
+    if (!r.console_tail.empty())
+      out += "<details><summary>console (last lines)</summary><pre>" + HtmlEscape(r.console_tail) +
+             "</pre></details>\n";
+  }
+  return out.empty() ? "<p>None.</p>\n" : out;
+}
+
+}  // namespace
+
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += (c < 0x20 && c != '\n' && c != '\t') ? '?' : static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string HtmlReport(const RunReport& report) {
+  int passed = 0, failed = 0, errors = 0;
+  for (const auto& r : report.results) {
+    passed += r.status == Status::kPass;
+    failed += r.status == Status::kFail;
+    errors += r.status == Status::kError || r.status == Status::kSkip;
+  }
+  return fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>livecheck report</title>\n"
+      "<style>{}</style>\n</head>\n<body>\n<h1>livecheck report</h1>\n"
+      "<div class=\"meta\">started {} &middot; host {} &middot; accel {} ({}){}</div>\n"
+      "<div class=\"summary\"><span>{} runs</span><span>{} passed</span><span>{} failed</span><span>{} errors</span>"
+      "</div>\n<h2>Results</h2>\n{}<h2>Boot phases (median guest seconds)</h2>\n{}<h2>Failures</h2>\n{}"
+      "</body>\n</html>\n",
+      kStyle, HtmlEscape(report.started_at), HtmlEscape(report.host.value("hostname", "?")), HtmlEscape(report.accel),
+      HtmlEscape(report.accel_reason), report.interrupted ? " &middot; <b>INTERRUPTED</b>" : "",
+      report.results.size(), passed, failed, errors, Matrix(report), PhaseChart(report), Failures(report));
+}
+
+}  // namespace livecheck

@@ -1,0 +1,89 @@
+#include "reports/json_report.h"
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "reports/phase_statistics.h"
+
+namespace livecheck {
+namespace {
+
+Status ParseStatus(const std::string& text) {
+  if (text == "PASS") return Status::kPass;
+  if (text == "FAIL") return Status::kFail;
+  if (text == "ERROR") return Status::kError;
+  return Status::kSkip;
+}
+
+}  // namespace
+
+nlohmann::json ReportToJson(const RunReport& report) {
+  int passed = 0, failed = 0, errors = 0;
+  auto results = nlohmann::json::array();
+  for (const auto& r : report.results) {
+    passed += r.status == Status::kPass;
+    failed += r.status == Status::kFail;
+    errors += r.status == Status::kError || r.status == Status::kSkip;
+    auto checks = nlohmann::json::array();
+    for (const auto& c : r.checks)
+      checks.push_back({{"name", c.name}, {"status", StatusName(c.status)}, {"summary", c.summary}, {"evidence", c.evidence}});
+    auto phases = nlohmann::json::array();
+    for (const auto& p : r.phases)
+      phases.push_back({{"phase", p.phase}, {"guest_seconds", p.guest_seconds}, {"host_seconds", p.host_seconds}});
+    nlohmann::json j = {{"scenario", r.scenario}, {"variant", r.variant},   {"repetition", r.repetition},
+                        {"status", StatusName(r.status)}, {"error", r.error}, {"wall_seconds", r.wall_seconds},
+                        {"checks", checks},   {"phases", phases},         {"console_log", r.console_log},
+                        {"qmp_events", r.qmp_events}};
+    if (r.status != Status::kPass) j["console_tail"] = r.console_tail;
+    results.push_back(j);
+  }
+  auto timing = nlohmann::json::array();
+  for (const auto& s : SummarizePhases(report.results))
+    timing.push_back({{"variant", s.variant}, {"phase", s.phase}, {"samples", s.samples}, {"min", s.min},
+                      {"median", s.median}, {"max", s.max}});
+  return {{"schema", kReportSchema},
+          {"started_at", report.started_at},
+          {"host", report.host},
+          {"accel", report.accel},
+          {"accel_reason", report.accel_reason},
+          {"interrupted", report.interrupted},
+          {"summary", {{"runs", report.results.size()}, {"passed", passed}, {"failed", failed}, {"errors", errors}}},
+          {"results", results},
+          {"timing", timing}};
+}
+
+RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
+  try {
+    if (j.at("schema").get<std::string>() != kReportSchema)
+      throw Error(fmt::format("{}: report schema '{}' is not {}", where, j.at("schema").get<std::string>(), kReportSchema));
+    RunReport report;
+    report.started_at = j.at("started_at").get<std::string>();
+    report.accel = j.at("accel").get<std::string>();
+    report.accel_reason = j.value("accel_reason", "");
+    report.host = j.at("host");
+    report.interrupted = j.at("interrupted").get<bool>();
+    for (const auto& rj : j.at("results")) {
+      RunResult r;
+      r.scenario = rj.at("scenario").get<std::string>();
+      r.variant = rj.at("variant").get<std::string>();
+      r.repetition = rj.at("repetition").get<int>();
+      r.status = ParseStatus(rj.at("status").get<std::string>());
+      r.error = rj.value("error", "");
+      r.wall_seconds = rj.at("wall_seconds").get<double>();
+      r.console_log = rj.value("console_log", "");
+      r.console_tail = rj.value("console_tail", "");
+      for (const auto& c : rj.at("checks"))
+        r.checks.push_back({c.at("name").get<std::string>(), ParseStatus(c.at("status").get<std::string>()),
+                            c.at("summary").get<std::string>(), c.value("evidence", nlohmann::json())});
+      for (const auto& p : rj.at("phases"))
+        r.phases.push_back({p.at("phase").get<std::string>(), p.at("guest_seconds").get<double>(),
+                            p.at("host_seconds").get<double>()});
+      report.results.push_back(std::move(r));
+    }
+    return report;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: not a livecheck report: {}", where, e.what()));
+  }
+}
+
+}  // namespace livecheck

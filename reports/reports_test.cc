@@ -1,0 +1,99 @@
+#include <nlohmann/json.hpp>
+
+#include "common/file_util.h"
+#include "common/process.h"
+#include "common/testing.h"
+#include "reports/html_report.h"
+#include "reports/json_report.h"
+#include "reports/junit_writer.h"
+#include "reports/phase_statistics.h"
+#include "reports/terminal_summary.h"
+
+namespace livecheck {
+namespace {
+
+// A report whose guest-derived strings are hostile: markup, quotes, control bytes.
+RunReport SampleReport() {
+  RunReport report{.started_at = "2026-11-25T03:00:00Z", .accel = "tcg", .accel_reason = "KVM probe hung",
+                   .host = {{"hostname", "ci<1>"}}};
+  RunResult pass{.scenario = "guarantees", .variant = "direct", .status = Status::kPass, .wall_seconds = 10};
+  pass.checks.push_back({"lower-readonly", Status::kPass, "ok", {{"mounts", nlohmann::json::array()}}});
+  pass.phases = {{"init", 1.5, 4.0}, {"root-ready", 3.5, 6.0}};
+  RunResult fail{.scenario = "guarantees", .variant = "bad<script>", .status = Status::kFail, .wall_seconds = 12};
+  fail.checks.push_back({"no-disk-writes", Status::kFail, "stick: 3 write operations, \"quoted\" & <b>",
+                         {{"console", "<script>alert(1)</script>\x01../../etc/passwd"}}});
+  fail.phases = {{"init", 1.7, 4.2}, {"root-ready", 3.9, 6.5}};
+  fail.console_tail = "</pre><script>alert('x')</script>\x07";
+  RunResult error{.scenario = "toram", .variant = "direct", .status = Status::kError,
+                  .error = "timed out waiting for phase 'root-ready'"};
+  report.results = {pass, fail, error};
+  return report;
+}
+
+TEST(PhaseStatisticsTest, MedianOverRepetitions) {
+  EXPECT_DOUBLE_EQ(Median({3, 1, 2}), 2);
+  EXPECT_DOUBLE_EQ(Median({4, 1, 2, 3}), 2.5);
+  RunResult a{.variant = "v"}, b{.variant = "v"}, c{.variant = "v"};
+  a.phases = {{"init", 1.0, 2}};
+  b.phases = {{"init", 3.0, 2}};
+  c.phases = {{"init", 2.0, 2}};
+  auto stats = SummarizePhases({a, b, c});
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].samples, 3);
+  EXPECT_DOUBLE_EQ(stats[0].min, 1.0);
+  EXPECT_DOUBLE_EQ(stats[0].median, 2.0);
+  EXPECT_DOUBLE_EQ(stats[0].max, 3.0);
+}
+
+TEST(JsonReportTest, RoundTripsAndCounts) {
+  auto json = ReportToJson(SampleReport());
+  EXPECT_EQ(json["schema"], "livecheck-report/1");
+  EXPECT_EQ(json["summary"]["passed"], 1);
+  EXPECT_EQ(json["summary"]["failed"], 1);
+  EXPECT_EQ(json["summary"]["errors"], 1);
+  auto parsed = nlohmann::json::parse(json.dump());
+  auto back = ReportFromJson(parsed, "report.json");
+  ASSERT_EQ(back.results.size(), 3u);
+  EXPECT_EQ(back.results[1].checks[0].summary, "stick: 3 write operations, \"quoted\" & <b>");
+  EXPECT_EQ(back.results[1].status, Status::kFail);
+  EXPECT_ERROR_CONTAINS(ReportFromJson(nlohmann::json{{"schema", "other/9"}}, "x.json"),
+                        "x.json: report schema 'other/9' is not livecheck-report/1");
+  EXPECT_ERROR_CONTAINS(ReportFromJson(nlohmann::json{{"schema", "livecheck-report/1"}}, "y.json"),
+                        "y.json: not a livecheck report");
+}
+
+TEST(JunitWriterTest, ValidatesAgainstSchemaAndCarriesEvidence) {
+  auto dir = testing::MakeTestDir();
+  auto xml = JunitXml(SampleReport());
+  WriteFileAtomic(dir.path() / "junit.xml", xml);
+  auto lint = RunProcess({.argv = {"xmllint", "--noout", "--schema",
+                                   LIVECHECK_SOURCE_DIR "/reports/testdata/junit.xsd", (dir.path() / "junit.xml").string()}});
+  EXPECT_EQ(lint.exit_code, 0) << lint.err << xml;
+  EXPECT_NE(xml.find("<failure message=\"stick: 3 write operations, &quot;quoted&quot; &amp; &lt;b&gt;\">"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<error message=\"timed out waiting for phase &apos;root-ready&apos;\">"), std::string::npos);
+  EXPECT_NE(xml.find("tests=\"3\" failures=\"1\" errors=\"1\""), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("<script>"), std::string::npos);
+}
+
+TEST(HtmlReportTest, SelfContainedWithMatrixChartAndEscapedGuestText) {
+  auto html = HtmlReport(SampleReport());
+  EXPECT_NE(html.find("id=\"matrix\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"phase-chart\""), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos) << "guest text must be escaped";
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);
+  EXPECT_EQ(html.find("href=\"http"), std::string::npos);
+  EXPECT_EQ(html.find('\x07'), std::string::npos);
+}
+
+TEST(TerminalSummaryTest, OneRowPerRunWithFailureReasons) {
+  auto text = TerminalSummary(SampleReport());
+  EXPECT_NE(text.find("guarantees/direct#1"), std::string::npos) << text;
+  EXPECT_NE(text.find("    no-disk-writes: stick: 3 write operations"), std::string::npos) << text;
+  EXPECT_NE(text.find("1 of 3 runs passed"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace livecheck

@@ -1,0 +1,37 @@
+#include "reports/terminal_summary.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "harness/checks.h"
+
+namespace livecheck {
+
+std::string TerminalSummary(const RunReport& report) {
+  size_t width = 10;
+  for (const auto& r : report.results)
+    width = std::max(width, r.scenario.size() + r.variant.size() + 6);
+  std::string out = fmt::format("{:<{}} {:<6}", "run", width, "result");
+  const char* shorts[] = {"lower-ro", "upper", "ram-copy", "no-write", "internal", "timing"};
+  for (const char* s : shorts) out += fmt::format(" {:<9}", s);
+  out += " wall\n";
+  int passed = 0;
+  for (const auto& r : report.results) {
+    passed += r.status == Status::kPass;
+    std::map<std::string, std::string> by_name;
+    for (const auto& c : r.checks) by_name[c.name] = StatusName(c.status);
+    out += fmt::format("{:<{}} {:<6}", fmt::format("{}/{}#{}", r.scenario, r.variant, r.repetition), width,
+                       StatusName(r.status));
+    for (const auto& name : CheckNames()) out += fmt::format(" {:<9}", by_name.count(name) ? by_name[name] : "-");
+    out += fmt::format(" {:.1f}s\n", r.wall_seconds);
+    for (const auto& c : r.checks)
+      if (c.status == Status::kFail) out += fmt::format("    {}: {}\n", c.name, c.summary);
+    if (!r.error.empty()) out += fmt::format("    error: {}\n", r.error);
+  }
+  out += fmt::format("{} of {} runs passed\n", passed, report.results.size());
+  return out;
+}
+
+}  // namespace livecheck
