@@ -1,65 +1,69 @@
 // livecheck: build and verify Linux live images.
 //
-// Subcommands:
-//   build   build image variants from a TOML file (builder/)
+//   livecheck build    build image variants from a TOML file (builder/)
+//   livecheck run      boot variants under QEMU, run scenarios, write reports (harness/, reports/)
+//   livecheck doctor   what this host has and lacks
 #include <signal.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <thread>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
-#include "builder/build_config.h"
-#include "builder/image_builder.h"
+#include "cli/commands.h"
 #include "common/error.h"
 
 namespace livecheck {
 namespace {
 
-int RunBuild(const std::string& config_file, const std::vector<std::string>& variant_names, const std::string& out,
-             int jobs) {
-  auto config = LoadBuildConfig(config_file);
-  auto variants = SelectVariants(config, variant_names);
-  BuildOptions options{.out_dir = out, .jobs = jobs, .progress = [](const std::string& line) {
-                         std::cout << line << std::endl;
-                       }};
-  auto start = std::chrono::steady_clock::now();
-  auto outcomes = BuildImages(config, variants, options);
-  int reused = 0;
-  for (const auto& o : outcomes) reused += o.reused ? 1 : 0;
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << fmt::format("built {} variant(s), reused {} unchanged, in {:.2f} s -> {}", outcomes.size() - reused,
-                           reused, seconds, out)
-            << std::endl;
-  return kExitOk;
-}
-
 int Main(int argc, char** argv) {
   CLI::App app{"livecheck: build and verify Linux live images"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "livecheck 0.1.0");
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
+  BuildArgs build_args{.jobs = cores};
   auto* build = app.add_subcommand("build", "Build live image variants (squashfs, initramfs, boot media)");
-  std::string config_file = "builder/variants.toml";
-  std::vector<std::string> variant_names;
-  std::string out = "out/images";
-  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  build->add_option("--config", config_file, "Variants file (TOML)")->capture_default_str();
-  build->add_option("--variant", variant_names, "Build only these variants (repeatable)");
-  build->add_option("--out", out, "Output directory")->capture_default_str();
-  build->add_option("--jobs,-j", jobs, "Variants built at once")->check(CLI::Range(1, 64))->capture_default_str();
+  build->add_option("--config", build_args.config, "Variants file (TOML)")->capture_default_str();
+  build->add_option("--variant", build_args.variants, "Build only these variants (repeatable)");
+  build->add_option("--out", build_args.out, "Output directory")->capture_default_str();
+  build->add_option("--jobs,-j", build_args.jobs, "Variants built at once")->check(CLI::Range(1, 64))->capture_default_str();
+
+  RunArgs run_args{.jobs = cores};
+  auto* run = app.add_subcommand("run", "Boot variants in QEMU, run scenarios and checks, write reports");
+  run->add_option("scenarios", run_args.scenarios, "Scenario files or directories (default: scenarios/)");
+  run->add_option("--variant", run_args.variants, "Only these variants (repeatable)");
+  run->add_option("--config", run_args.config, "Variants file (TOML)")->capture_default_str();
+  run->add_option("--images", run_args.images, "Image directory (built or reused)")->capture_default_str();
+  run->add_option("--report-dir", run_args.report_dir, "Where report.json, junit.xml, report.html go")
+      ->capture_default_str();
+  run->add_option("-j,--jobs", run_args.jobs, "VMs at once")->check(CLI::Range(1, 64))->capture_default_str();
+  run->add_option("--repeat", run_args.repeat, "Runs of every pair (timings: min/median/max)")
+      ->check(CLI::Range(1, 100))->capture_default_str();
+  run->add_option("--accel", run_args.accel, "auto (probe KVM with a real boot), kvm or tcg")
+      ->check(CLI::IsMember({"auto", "kvm", "tcg"}))->capture_default_str();
+  run->add_option("--shard", run_args.shard, "Run only shard K of N (K/N)");
+  run->add_option("--timeout", run_args.timeout, "Per-run timeout in seconds (default: the scenario's)")
+      ->check(CLI::PositiveNumber);
+  run->add_flag("--keep", run_args.keep, "Keep the VMs' runtime directories");
+  run->add_option("--runtime-dir", run_args.runtime_dir, "Parent of the VMs' private runtime directories")
+      ->check(CLI::ExistingDirectory)->capture_default_str();
+
+  std::string doctor_images = "out/images";
+  auto* doctor = app.add_subcommand("doctor", "Show what this host has and what is missing");
+  doctor->add_option("--images", doctor_images, "Image directory (for the KVM probe)")->capture_default_str();
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // CLI11 prints usage errors; map them to our documented "bad input" code.
+    // CLI11 prints the usage error; map it to our documented "bad input" code.
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitBadInput;
   }
   try {
-    if (*build) return RunBuild(config_file, variant_names, out, jobs);
+    if (*build) return RunBuildCommand(build_args);
+    if (*run) return RunRunCommand(run_args);
+    if (*doctor) return RunDoctorCommand(doctor_images);
   } catch (const Error& e) {
     std::cerr << "livecheck: " << e.what() << std::endl;
     return e.exit_code();
@@ -74,7 +78,7 @@ int Main(int argc, char** argv) {
 }  // namespace livecheck
 
 int main(int argc, char** argv) {
-  // Output piped into `head` must not kill a build half-way: writes just fail.
+  // Output piped into `head` must not kill a build or run half-way: writes just fail.
   signal(SIGPIPE, SIG_IGN);
   return livecheck::Main(argc, argv);
 }

@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
       }
       WriteAll(out, response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
       if (poweroff) {
+        tcdrain(out);  // the answer must leave the UART before the machine stops
         sync();
         reboot(RB_POWER_OFF);
       }

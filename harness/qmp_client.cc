@@ -25,11 +25,7 @@ asio::awaitable<nlohmann::json> QmpClient::ReadMessage(Clock::time_point deadlin
     auto message = nlohmann::json::parse(line, nullptr, false);
     if (message.is_discarded() || !message.is_object())
       throw QmpError(fmt::format("QMP: malformed message: {}", line.substr(0, 200)));
-    if (message.contains("event")) {
-      event_log_.push_back(message);
-      pending_events_.push_back(message);
-      continue;
-    }
+    if (message.contains("event")) event_log_.push_back(message);
     co_return message;
   }
 }
@@ -53,6 +49,10 @@ asio::awaitable<nlohmann::json> QmpClient::Execute(const std::string& command, c
   auto deadline = Clock::now() + timeout;
   while (true) {
     auto reply = co_await ReadMessage(deadline, "the reply to " + command);
+    if (reply.contains("event")) {
+      pending_events_.push_back(reply);  // for a later WaitEvent
+      continue;
+    }
     if (!reply.contains("id") || reply["id"] != id) continue;  // a stale reply to a request that timed out
     if (reply.contains("error"))
       throw QmpError(fmt::format("QMP: {} failed: {}", command, reply["error"].value("desc", reply["error"].dump())));
@@ -64,14 +64,18 @@ asio::awaitable<nlohmann::json> QmpClient::WaitEvent(const std::string& name,
                                                      const std::function<bool(const nlohmann::json&)>& match,
                                                      std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
-  while (true) {
-    while (!pending_events_.empty()) {
-      auto event = pending_events_.front();
-      pending_events_.pop_front();
-      if (event["event"] == name && match(event)) co_return event;
+  for (auto it = pending_events_.begin(); it != pending_events_.end(); ++it) {
+    if ((*it)["event"] == name && match(*it)) {
+      auto event = *it;
+      pending_events_.erase(it);
+      co_return event;
     }
+  }
+  while (true) {
     auto message = co_await ReadMessage(deadline, "event " + name);
-    (void)message;  // a reply nobody waits for
+    if (!message.contains("event")) continue;  // a late reply nobody waits for
+    if (message["event"] == name && match(message)) co_return message;
+    pending_events_.push_back(message);  // another waiter's event: kept, never dropped
   }
 }
 

@@ -34,7 +34,8 @@ class QmpClient {
   asio::awaitable<nlohmann::json> Execute(const std::string& command, const nlohmann::json& arguments,
                                           std::chrono::milliseconds timeout);
 
-  /// Waits for an event named `name` whose object satisfies `match`.
+  /// Waits for an event named `name` whose object satisfies `match`: first
+  /// among events queued while waiting for replies, then as they arrive.
   asio::awaitable<nlohmann::json> WaitEvent(const std::string& name,
                                             const std::function<bool(const nlohmann::json&)>& match,
                                             std::chrono::milliseconds timeout);

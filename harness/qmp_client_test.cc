@@ -67,7 +67,9 @@ TEST(QmpClientTest, MatchesRepliesByIdAndQueuesEvents) {
                     "{\"event\": \"DEVICE_DELETED\", \"data\": {\"device\": \"x/legacy[0]\"}}\n"
                     "{\"return\": {\"stale\": true}, \"id\": 99}\n"
                     "{\"event\": \"DEVICE_DELETED\", \"data\": {\"device\": \"stickdev\"}}\n"
-                    "{\"return\": {}, \"id\": 2}\n"});
+                    "{\"return\": {}, \"id\": 2}\n",
+                    // Answer to the third request; the event only comes while WaitEvent reads.
+                    "{\"return\": {}, \"id\": 3}\n{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": true}}\n"});
   asio::co_spawn(io, peer.Serve(kGreeting), asio::detached);
   RunClient(io, [&]() -> asio::awaitable<void> {
     QmpClient qmp(io.get_executor());
@@ -78,7 +80,10 @@ TEST(QmpClientTest, MatchesRepliesByIdAndQueuesEvents) {
         "DEVICE_DELETED", [](const nlohmann::json& e) { return e["data"]["device"] == "stickdev"; },
         milliseconds(2000));
     EXPECT_EQ(event["data"]["device"], "stickdev");
-    EXPECT_EQ(qmp.event_log().size(), 2u);
+    co_await qmp.Execute("system_powerdown", None(), milliseconds(2000));
+    auto shutdown = co_await qmp.WaitEvent("SHUTDOWN", [](const nlohmann::json&) { return true; }, milliseconds(2000));
+    EXPECT_TRUE(shutdown["data"]["guest"]);
+    EXPECT_EQ(qmp.event_log().size(), 3u);
   });
 }
 

@@ -1,0 +1,36 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace livecheck {
+
+struct BuildArgs {
+  std::string config = "builder/variants.toml";
+  std::vector<std::string> variants;
+  std::string out = "out/images";
+  int jobs = 1;
+};
+int RunBuildCommand(const BuildArgs& args);
+
+struct RunArgs {
+  std::vector<std::string> scenarios;  ///< files or directories; default: scenarios/
+  std::vector<std::string> variants;
+  std::string config = "builder/variants.toml";
+  std::string images = "out/images";
+  std::string report_dir = "out/report";
+  std::string accel = "auto";
+  std::string shard;  ///< "K/N"
+  int jobs = 1;
+  int repeat = 1;
+  double timeout = 0;  ///< seconds; 0: each scenario's own
+  bool keep = false;
+  std::string runtime_dir = "/tmp";  ///< where each VM's private directory is made
+};
+int RunRunCommand(const RunArgs& args);
+
+int RunDoctorCommand(const std::string& images);
+
+/// Exit code of an interrupted run (128 + SIGINT, as shells report it).
+constexpr int kExitInterrupted = 130;
+
+}  // namespace livecheck

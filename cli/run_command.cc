@@ -1,0 +1,145 @@
+// `livecheck run`: build what is missing, boot every (scenario, variant)
+// pair, decide the checks, write the reports. Reads as its steps.
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "builder/build_config.h"
+#include "builder/image_builder.h"
+#include "builder/manifest.h"
+#include "cli/commands.h"
+#include "common/error.h"
+#include "common/file_util.h"
+#include "common/process.h"
+#include "harness/accel_probe.h"
+#include "harness/internal_disk.h"
+#include "harness/qemu_process.h"
+#include "harness/run_scheduler.h"
+#include "harness/scenario.h"
+#include "reports/html_report.h"
+#include "reports/json_report.h"
+#include "reports/junit_writer.h"
+#include "reports/terminal_summary.h"
+
+namespace livecheck {
+namespace {
+
+void Say(const std::string& line) { std::cout << line << std::endl; }
+
+std::pair<int, int> ParseShard(const std::string& text) {
+  int k = 0, n = 0;
+  char extra;
+  if (std::sscanf(text.c_str(), "%d/%d%c", &k, &n, &extra) != 2 || n < 1 || k < 1 || k > n)
+    throw Error(fmt::format("--shard {}: expected K/N with 1 <= K <= N", text));
+  return {k, n};
+}
+
+std::string UtcNow() {
+  std::time_t t = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+nlohmann::json HostFacts() {
+  utsname u{};
+  uname(&u);
+  auto qemu = RunProcess({.argv = {"qemu-system-x86_64", "--version"}}).out;
+  qemu = qemu.substr(0, qemu.find('\n'));
+  return {{"hostname", u.nodename}, {"kernel", u.release}, {"qemu", qemu},
+          {"cpus", std::thread::hardware_concurrency()}};
+}
+
+// Interleaves repetitions (A B A B): drift on a noisy machine hits every variant alike.
+std::vector<RunRequest> PlanRequests(const std::vector<Scenario>& scenarios,
+                                     const std::vector<std::pair<BuildManifest, fs::path>>& variants, int repeat,
+                                     double timeout) {
+  std::vector<RunRequest> requests;
+  for (int rep = 1; rep <= repeat; ++rep)
+    for (const auto& scenario : scenarios)
+      for (const auto& [manifest, dir] : variants)
+        if (ScenarioApplies(scenario, manifest.variant, manifest.boot, manifest.toram)) {
+          RunRequest r{scenario, manifest, dir, rep};
+          if (timeout > 0) r.scenario.timeout_seconds = timeout;
+          requests.push_back(std::move(r));
+        }
+  return requests;
+}
+
+void WriteReports(const RunReport& report, const fs::path& dir) {
+  fs::create_directories(dir);
+  WriteFileAtomic(dir / "report.json", ReportToJson(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  WriteFileAtomic(dir / "junit.xml", JunitXml(report));
+  WriteFileAtomic(dir / "report.html", HtmlReport(report));
+}
+
+}  // namespace
+
+int RunRunCommand(const RunArgs& args) {
+  // 1. Inputs: scenarios, variants, shard; all checked before anything runs.
+  std::vector<fs::path> scenario_paths(args.scenarios.begin(), args.scenarios.end());
+  if (scenario_paths.empty()) scenario_paths.push_back("scenarios");
+  auto scenarios = LoadScenarios(scenario_paths);
+  auto config = LoadBuildConfig(args.config);
+  auto selected = SelectVariants(config, args.variants);
+  std::pair<int, int> shard = args.shard.empty() ? std::pair{1, 1} : ParseShard(args.shard);
+  if (!HaveExecutable("qemu-system-x86_64") || !HaveExecutable("qemu-img"))
+    throw Error("QEMU is not installed (apt-get install qemu-system-x86 qemu-utils)", kExitEnvironment);
+
+  // 2. Images: build what is missing or stale (the builder's cache makes this quick).
+  BuildOptions build{.out_dir = args.images, .jobs = args.jobs};
+  auto outcomes = BuildImages(config, selected, build);
+  int reused = 0;
+  for (const auto& o : outcomes) reused += o.reused;
+  Say(fmt::format("images: {} built, {} reused in {}", outcomes.size() - reused, reused, args.images));
+  std::vector<std::pair<BuildManifest, fs::path>> variants;
+  for (const auto& v : selected) {
+    auto dir = fs::path(args.images) / v.name;
+    auto manifest = ReadManifest(dir / "manifest.json");
+    if (!manifest) throw Error(fmt::format("{}: no readable manifest.json", dir.string()));
+    variants.push_back({*manifest, dir});
+  }
+
+  // 3. The runs: every applicable (scenario, variant, repetition), this shard's share.
+  auto all = PlanRequests(scenarios, variants, args.repeat, args.timeout);
+  std::vector<RunRequest> requests;
+  for (size_t i = 0; i < all.size(); ++i)
+    if (static_cast<int>(i % shard.second) == shard.first - 1) requests.push_back(all[i]);
+  if (requests.empty()) throw Error("no scenario applies to the selected variants (or this shard is empty)");
+
+  // 4. The machine: accelerator, the internal disk image when a scenario wants one.
+  RunReport report{.started_at = UtcNow(), .host = HostFacts()};
+  auto accel = ChooseAccel(args.accel, variants[0].second / "vmlinuz", variants[0].second / "initrd.img",
+                           fs::path(args.images) / ".cache");
+  report.accel = accel.accel;
+  report.accel_reason = accel.reason;
+  Say(fmt::format("accel: {} ({})", accel.accel, accel.reason));
+  RunOptions options{.accel = accel.accel, .timeout_scale = TimeoutScale(), .report_dir = args.report_dir,
+                     .runtime_parent = args.runtime_dir, .keep = args.keep};
+  for (const auto& r : requests)
+    if (r.scenario.internal_disk) options.internal_disk_image = EnsureInternalDiskImage(fs::path(args.images) / ".cache");
+  fs::create_directories(args.report_dir);
+
+  // 5. Run, then report.
+  Say(fmt::format("running {} scenario run(s), {} at once", requests.size(), args.jobs));
+  auto outcome = RunAll(requests, options, {.jobs = args.jobs, .progress = Say});
+  report.results = std::move(outcome.results);
+  report.interrupted = outcome.interrupted;
+  WriteReports(report, args.report_dir);
+  std::cout << "\n" << TerminalSummary(report);
+  Say(fmt::format("reports: {0}/report.json {0}/junit.xml {0}/report.html", args.report_dir));
+
+  if (report.interrupted) return kExitInterrupted;
+  for (const auto& r : report.results)
+    if (r.status != Status::kPass) return kExitCheckFailed;
+  return kExitOk;
+}
+
+}  // namespace livecheck

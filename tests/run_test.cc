@@ -1,0 +1,186 @@
+// `livecheck run` end to end under QEMU (TCG): every check passes on the
+// good fixture and fails on its negative control; a hung guest is reaped;
+// a SIGTERM mid-run leaves no QEMU and no runtime directory behind.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <map>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "common/file_util.h"
+#include "common/process.h"
+#include "common/testing.h"
+#include "harness/qemu_process.h"
+
+namespace livecheck {
+namespace {
+
+const std::string kSource = LIVECHECK_SOURCE_DIR;
+
+// One fixture image build shared by the suite (fixtures/variants.toml).
+class RunTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { dir_ = new TempDir(fs::temp_directory_path(), "livecheck-run-"); }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static std::vector<std::string> RunArgv(const std::vector<std::string>& scenarios, const std::string& report) {
+    std::vector<std::string> argv = {LIVECHECK_BINARY, "run"};
+    for (const auto& s : scenarios) argv.push_back(kSource + "/" + s);
+    for (const char* a : {"--config", LIVECHECK_SOURCE_DIR "/fixtures/variants.toml", "--accel", "tcg", "-j", "2"})
+      argv.push_back(a);
+    argv.insert(argv.end(), {"--images", (dir_->path() / "images").string(), "--report-dir",
+                             (dir_->path() / report).string()});
+    return argv;
+  }
+
+  static nlohmann::json Report(const std::string& report) {
+    return nlohmann::json::parse(ReadFile(dir_->path() / report / "report.json"));
+  }
+
+  // status of each check of one variant's result in a report
+  static std::map<std::string, std::string> Checks(const nlohmann::json& report, const std::string& variant) {
+    std::map<std::string, std::string> out;
+    for (const auto& r : report["results"])
+      if (r["variant"] == variant)
+        for (const auto& c : r["checks"]) out[c["name"]] = c["status"];
+    return out;
+  }
+
+  static TempDir* dir_;
+};
+TempDir* RunTest::dir_ = nullptr;
+
+TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
+  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/controls.toml"}, "controls"),
+                       .timeout = std::chrono::minutes(15)});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto report = Report("controls");
+  std::map<std::string, std::string> all_pass = {{"lower-readonly", "PASS"}, {"upper-tmpfs", "PASS"},
+                                                 {"boot-timing", "PASS"},    {"internal-disk-untouched", "PASS"},
+                                                 {"no-disk-writes", "PASS"}};
+  EXPECT_EQ(Checks(report, "good"), all_pass) << r.out;
+
+  auto expect = [&](const std::string& variant, std::map<std::string, std::string> failing) {
+    auto expected = all_pass;
+    for (const auto& [check, status] : failing) expected[check] = status;
+    EXPECT_EQ(Checks(report, variant), expected) << variant << "\n" << r.out;
+  };
+  expect("bad-writes-stick", {{"no-disk-writes", "FAIL"}});
+  // Writing the internal disk is also a disk write: both checks see it.
+  expect("bad-mounts-internal", {{"internal-disk-untouched", "FAIL"}, {"no-disk-writes", "FAIL"}});
+  expect("bad-writable-lower", {{"lower-readonly", "FAIL"}});
+  expect("bad-upper-on-block", {{"upper-tmpfs", "FAIL"}});
+  expect("bad-slow-boot", {{"boot-timing", "FAIL"}});
+
+  // The evidence names what happened.
+  for (const auto& result : report["results"]) {
+    for (const auto& c : result["checks"]) {
+      if (result["variant"] == "bad-writes-stick" && c["name"] == "no-disk-writes") {
+        EXPECT_GT(c["evidence"][0]["wr_operations"].get<int>(), 0) << c.dump();
+        EXPECT_EQ(c["evidence"][0]["sha256_before"], c["evidence"][0]["sha256_after"]) << "the user's image is untouched";
+      }
+      if (result["variant"] == "bad-writable-lower" && c["name"] == "lower-readonly")
+        EXPECT_EQ(c["summary"], "the lower layer is tmpfs, not squashfs");
+      if (result["variant"] == "bad-upper-on-block" && c["name"] == "upper-tmpfs")
+        EXPECT_NE(c["summary"].get<std::string>().find("ext2 on /dev/loop"), std::string::npos) << c["summary"];
+    }
+  }
+  // The other report formats are there and carry the same failures.
+  auto junit = ReadFile(dir_->path() / "controls/junit.xml");
+  EXPECT_NE(junit.find("<failure message=\"the lower layer is tmpfs, not squashfs\">"), std::string::npos);
+  auto lint = RunProcess({.argv = {"xmllint", "--noout", "--schema", kSource + "/reports/testdata/junit.xsd",
+                                   (dir_->path() / "controls/junit.xml").string()}});
+  EXPECT_EQ(lint.exit_code, 0) << lint.err;
+  EXPECT_NE(ReadFile(dir_->path() / "controls/report.html").find("id=\"phase-chart\""), std::string::npos);
+}
+
+TEST_F(RunTest, RamCopySurvivesUnplugOnlyWithARealRamCopy) {
+  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/ram-copy.toml"}, "ram-copy"),
+                       .timeout = std::chrono::minutes(10)});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto report = Report("ram-copy");
+  EXPECT_EQ(Checks(report, "good-toram")["ram-copy"], "PASS") << r.out;
+  EXPECT_EQ(Checks(report, "good")["ram-copy"], "FAIL") << r.out;           // the control
+  EXPECT_EQ(Checks(report, "bad-fake-toram")["ram-copy"], "FAIL") << r.out;  // the negative control
+  for (const auto& result : report["results"])
+    for (const auto& c : result["checks"])
+      if (result["variant"] == "bad-fake-toram")
+        EXPECT_NE(c["summary"].get<std::string>().find("medium is still mounted"), std::string::npos) << c["summary"];
+}
+
+TEST_F(RunTest, HungGuestIsTimedOutWithConsoleTail) {
+  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/hang.toml"}, "hang"), .timeout = std::chrono::minutes(5)});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto result = Report("hang")["results"][0];
+  EXPECT_EQ(result["status"], "ERROR");
+  EXPECT_NE(result["error"].get<std::string>().find("timed out waiting for phase 'agent-started'"), std::string::npos)
+      << result["error"];
+  EXPECT_NE(result["console_tail"].get<std::string>().find("@@livecheck phase=medium-mounted"), std::string::npos);
+}
+
+TEST_F(RunTest, BadScenarioIsBadInput) {
+  auto bad = dir_->path() / "bad.toml";
+  WriteFileAtomic(bad, "[[step]]\ncheck = \"lower-writable\"\n");
+  auto argv = RunArgv({}, "bad");
+  argv.insert(argv.begin() + 2, bad.string());
+  auto r = RunProcess({.argv = argv, .timeout = std::chrono::minutes(2)});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(bad.string() + ":2:9: unknown check 'lower-writable'"), std::string::npos) << r.err;
+  auto shard = RunArgv({"fixtures/scenarios/hang.toml"}, "shard");
+  shard.insert(shard.end(), {"--shard", "3/2"});
+  EXPECT_EQ(RunProcess({.argv = shard}).exit_code, 2);
+}
+
+// The processes whose command line mentions `needle`.
+std::vector<pid_t> ProcessesMentioning(const std::string& needle) {
+  std::vector<pid_t> pids;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::error_code ec;
+    std::string cmdline;
+    try {
+      cmdline = ReadFile(entry.path() / "cmdline");
+    } catch (...) {
+      continue;
+    }
+    if (cmdline.find(needle) != std::string::npos && cmdline.find("qemu-system") != std::string::npos)
+      pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
+TEST_F(RunTest, SigtermMidRunLeavesNoQemuAndWritesPartialReport) {
+  auto runtime = dir_->path() / "runtime";
+  fs::create_directories(runtime);
+  auto argv = RunArgv({"fixtures/scenarios/controls.toml"}, "killed");
+  argv.insert(argv.end(), {"--runtime-dir", runtime.string()});
+  QemuProcess livecheck(argv, dir_->path() / "killed.log");  // any process: spawned and always reaped
+  // Wait until both VMs are up.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while (ProcessesMentioning(runtime.string()).size() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(ProcessesMentioning(runtime.string()).size(), 2u) << ReadFile(dir_->path() / "killed.log");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  kill(livecheck.pid(), SIGTERM);
+  auto status = livecheck.WaitExit(std::chrono::seconds(20));
+  ASSERT_TRUE(status) << "livecheck did not stop within 20 s of SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 130) << ReadFile(dir_->path() / "killed.log");
+  EXPECT_TRUE(ProcessesMentioning(runtime.string()).empty());
+  EXPECT_TRUE(fs::is_empty(runtime)) << "runtime directories left behind";
+  auto report = Report("killed");
+  EXPECT_TRUE(report["interrupted"]);
+  int not_run = 0;
+  for (const auto& r : report["results"]) {
+    EXPECT_NE(r["status"], "PASS") << "nothing passed within two seconds";
+    not_run += r["error"].get<std::string>().find("interrupted") != std::string::npos;
+  }
+  EXPECT_EQ(not_run, static_cast<int>(report["results"].size()));
+}
+
+}  // namespace
+}  // namespace livecheck
