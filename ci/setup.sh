@@ -16,6 +16,8 @@ packages=(
   busybox-static unionfs-fuse fuse-overlayfs
   # the guest kernel (the host's Debian kernel, also what libguestfs needs)
   linux-image-amd64
+  # report rendering test
+  chromium
   # running guests
   qemu-system-x86 qemu-utils ovmf
 )

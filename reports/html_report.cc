@@ -17,7 +17,7 @@ body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
 h1 { margin-bottom: 0.2em; }
 .meta { color: #555; margin-bottom: 1.5em; }
 table { border-collapse: collapse; margin: 1em 0; }
-th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; font-size: 14px; }
+th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; font-size: 14px; white-space: nowrap; }
 th { background: #f3f3f3; }
 td.PASS { background: #d9f2d9; } td.FAIL { background: #f8d0d0; font-weight: bold; }
 td.ERROR { background: #f9e0b0; font-weight: bold; } td.SKIP, td.none { color: #999; }
@@ -153,7 +153,8 @@ std::string HtmlReport(const RunReport& report) {
       "<style>{}</style>\n</head>\n<body>\n<h1>livecheck report</h1>\n"
       "<div class=\"meta\">started {} &middot; host {} &middot; accel {} ({}){}</div>\n"
       "<div class=\"summary\"><span>{} runs</span><span>{} passed</span><span>{} failed</span><span>{} errors</span>"
-      "</div>\n<h2>Results</h2>\n{}<h2>Boot phases (median guest seconds)</h2>\n{}<h2>Failures</h2>\n{}"
+      "</div>\n<h2>Results</h2>\n{}<h2>Boot phases (median guest seconds)</h2>\n"
+      "<p>Each segment ends when the guest reports the phase of its colour.</p>\n{}<h2>Failures</h2>\n{}"
       "</body>\n</html>\n",
       kStyle, HtmlEscape(report.started_at), HtmlEscape(report.host.value("hostname", "?")), HtmlEscape(report.accel),
       HtmlEscape(report.accel_reason), report.interrupted ? " &middot; <b>INTERRUPTED</b>" : "",
