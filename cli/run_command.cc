@@ -13,6 +13,7 @@
 #include "builder/image_builder.h"
 #include "builder/manifest.h"
 #include "cli/commands.h"
+#include "cli/live_status.h"
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/process.h"
@@ -127,9 +128,17 @@ int RunRunCommand(const RunArgs& args) {
     if (r.scenario.internal_disk) options.internal_disk_image = EnsureInternalDiskImage(fs::path(args.images) / ".cache");
   fs::create_directories(args.report_dir);
 
-  // 5. Run, then report.
+  // 5. Run, then report. A terminal gets a live line per running VM; CI logs get plain lines.
   Say(fmt::format("running {} scenario run(s), {} at once", requests.size(), args.jobs));
-  auto outcome = RunAll(requests, options, {.jobs = args.jobs, .progress = Say});
+  ScheduleOptions schedule{.jobs = args.jobs, .progress = Say};
+  LiveStatus live;
+  if (isatty(STDOUT_FILENO)) {
+    schedule.progress = [&](const std::string& line) { live.Log(line); };
+    schedule.on_start = [&](const std::string& id) { live.Started(id); };
+    schedule.on_finish = [&](const std::string& id) { live.Finished(id); };
+    options.on_phase = [&](const std::string& id, const std::string& phase) { live.Phase(id, phase); };
+  }
+  auto outcome = RunAll(requests, options, schedule);
   report.results = std::move(outcome.results);
   report.interrupted = outcome.interrupted;
   WriteReports(report, args.report_dir);

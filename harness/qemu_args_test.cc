@@ -27,6 +27,36 @@ TEST(QemuArgsTest, FirmwareBootPutsBootindexOnStick) {
   EXPECT_EQ(std::find(argv.begin(), argv.end(), "-kernel"), argv.end());
 }
 
+TEST(QemuArgsTest, RunnerChannelsInternalDiskAndNoShutdown) {
+  MachineDescription m{.kernel = "/k", .initrd = "/i", .stick = "/run/stick.qcow2", .stick_format = "qcow2",
+                       .stick_read_only = false, .serial_log = "/run/console.log", .qmp_socket = "/run/qmp.sock",
+                       .agent_socket = "/run/agent.sock", .internal_disk = "/run/internal.qcow2", .no_shutdown = true};
+  auto argv = QemuCommand(m);
+  auto after = [&](const std::string& flag, const std::string& value) {
+    for (size_t i = 0; i + 1 < argv.size(); ++i)
+      if (argv[i] == flag && argv[i + 1] == value) return true;
+    return false;
+  };
+  EXPECT_TRUE(after("-serial", "file:/run/console.log"));                       // ttyS0
+  EXPECT_TRUE(after("-serial", "unix:/run/agent.sock,server=on,wait=off"));     // ttyS1: the agent
+  EXPECT_TRUE(after("-qmp", "unix:/run/qmp.sock,server=on,wait=off"));
+  EXPECT_TRUE(after("-drive", "if=none,id=stick,format=qcow2,file=/run/stick.qcow2"));  // writable overlay
+  EXPECT_TRUE(after("-drive", "if=none,id=internal,format=qcow2,file=/run/internal.qcow2"));
+  EXPECT_TRUE(after("-device", "ide-hd,drive=internal,bus=ide.2"));
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "-no-shutdown"), argv.end());
+  // The console comes before the agent: ttyS0 must be the log, ttyS1 the agent.
+  auto console = std::find(argv.begin(), argv.end(), "file:/run/console.log");
+  auto agent = std::find(argv.begin(), argv.end(), "unix:/run/agent.sock,server=on,wait=off");
+  EXPECT_LT(console, agent);
+}
+
+TEST(QemuArgsTest, KvmUsesPortableCpuModel) {
+  // -cpu host aborts on these machines (MSR 0x10a); max under KVM means host.
+  auto argv = QemuCommand({.accel = "kvm"});
+  EXPECT_EQ(argv[2], "q35,accel=kvm");
+  EXPECT_EQ(argv[4], "qemu64");
+}
+
 TEST(QemuArgsTest, CdromBootUsesPcMachine) {
   MachineDescription m{.boot = BootMode::kBiosCdrom, .cdrom = "/live.iso"};
   auto argv = QemuCommand(m);

@@ -31,7 +31,9 @@ ScheduleOutcome RunAll(const std::vector<RunRequest>& requests, const RunOptions
       size_t index = next++;
       const auto& request = requests[index];
       if (schedule.progress) schedule.progress(fmt::format("[{}/{}] {}: started", index + 1, requests.size(), RunId(request)));
+      if (schedule.on_start) schedule.on_start(RunId(request));
       auto result = co_await RunScenario(request, options);
+      if (schedule.on_finish) schedule.on_finish(RunId(request));
       if (outcome.interrupted && result.status != Status::kPass) {
         result.status = Status::kError;
         result.error = "interrupted: " + result.error;

@@ -11,6 +11,7 @@ struct ScheduleOptions {
   int jobs = 1;  ///< VMs at once
   /// One progress line at a time ("[2/16] guarantees/usb-bios#1: PASS 14.2 s").
   std::function<void(const std::string&)> progress;
+  std::function<void(const std::string& run_id)> on_start, on_finish;  ///< for a live status display
 };
 
 struct ScheduleOutcome {

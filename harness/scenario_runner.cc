@@ -38,6 +38,7 @@ constexpr size_t kConsoleTailBytes = 3000;
 struct ConsoleWatcher {
   fs::path log;
   Clock::time_point start;
+  std::function<void(const std::string&)> on_marker;
   std::vector<PhaseTiming> phases;
   size_t parsed_bytes = 0;
   std::string pending;
@@ -52,8 +53,10 @@ struct ConsoleWatcher {
     double now = std::chrono::duration<double>(Clock::now() - start).count();
     size_t newline;
     while ((newline = pending.find('\n')) != std::string::npos) {
-      if (auto m = ParsePhaseMarker(std::string_view(pending).substr(0, newline)))
+      if (auto m = ParsePhaseMarker(std::string_view(pending).substr(0, newline))) {
         phases.push_back({m->phase, m->guest_uptime, now});
+        if (on_marker) on_marker(m->phase);
+      }
       pending.erase(0, newline + 1);
     }
     // A guest that prints without newlines must not grow this forever.
@@ -147,6 +150,7 @@ asio::awaitable<void> WaitAgentReady(RunContext& ctx) {
   co_await WaitForPhase(ctx, "agent-started");
   double uptime = co_await ctx.agent.WaitReady(ctx.Budget(kAgentTimeout));
   ctx.console.phases.push_back({"agent-ready", uptime, ctx.HostSeconds()});
+  if (ctx.console.on_marker) ctx.console.on_marker("agent-ready");
   ctx.agent_ready = true;
 }
 
@@ -219,6 +223,7 @@ asio::awaitable<void> RunSteps(RunContext& ctx) {
         else co_await WaitForPhase(ctx, step.arg);
         break;
       case ScenarioStep::Kind::kCheck:
+        if (ctx.console.on_marker) ctx.console.on_marker("check " + step.arg);
         if (IsHostCheck(step.arg)) ctx.deferred_checks.push_back(step.arg);
         else ctx.result.checks.push_back(co_await RunAgentCheck(ctx, step.arg));
         break;
@@ -315,6 +320,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     session = std::make_unique<VmSession>(options.runtime_parent, options.keep);
     auto machine = DescribeMachine(request, options, *session);
     console.log = session->console_log();
+    if (options.on_phase) console.on_marker = [&, id = RunId(request)](const std::string& phase) { options.on_phase(id, phase); };
 
     // 2. Start QEMU and connect its channels.
     console.start = Clock::now();
@@ -344,6 +350,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     }
 
     // 4. Stop the VM; read the session's write counters first.
+    if (console.on_marker) console.on_marker("stopping");
     auto blockstats = co_await StopVm(ctx);
     console.Poll();
     session->Kill();

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include <boost/asio.hpp>
@@ -20,6 +21,9 @@ struct RunOptions {
   fs::path runtime_parent = "/tmp";     ///< where private VM directories are made
   fs::path internal_disk_image;         ///< used by scenarios with internal_disk = true
   bool keep = false;                    ///< keep runtime directories (--keep)
+  /// Called (on the runner's thread) when a run enters a new phase: a guest
+  /// marker, "agent-ready", "checking", "stopping".
+  std::function<void(const std::string& run_id, const std::string& phase)> on_phase;
 };
 
 /// One (scenario, variant, repetition) to run.

@@ -150,3 +150,20 @@ TEST(InterruptedBuildTest, NextBuildCleansUpAndCompletes) {
 
 }  // namespace
 }  // namespace livecheck
+
+namespace livecheck {
+namespace {
+
+TEST(DoctorTest, ReportsWhatTheHostHas) {
+  auto dir = testing::MakeTestDir();
+  auto r = RunProcess({.argv = {LIVECHECK_BINARY, "doctor", "--images", (dir.path() / "none").string()},
+                       .timeout = std::chrono::minutes(1)});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // ci/setup.sh installed everything
+  EXPECT_NE(r.out.find("qemu-system-x86_64"), std::string::npos);
+  EXPECT_NE(r.out.find("QEMU emulator version"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("guest kernel"), std::string::npos);
+  EXPECT_NE(r.out.find("everything livecheck needs is here"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace livecheck
