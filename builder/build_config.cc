@@ -60,7 +60,7 @@ std::string Choices(const std::array<std::pair<Enum, std::string_view>, N>& tabl
 const std::set<std::string> kVariantKeys = {
     "boot",   "compressor", "union",  "extra_unions", "toram",   "label",
     "rootfs", "exclude",    "exclude_file", "kernel", "modules", "cmdline",
-    "medium_wait_seconds",  "fault_after_medium", "extra_modules"};
+    "medium_wait_seconds",  "fault_after_medium", "extra_modules", "bench_data_mb"};
 
 // Collects errors while walking one TOML document.
 class ConfigReader {
@@ -172,6 +172,10 @@ class ConfigReader {
       auto v = node.value<int64_t>();
       if (v && *v > 0 && *v <= 3600) variant.medium_wait_seconds = static_cast<int>(*v);
       else Fail(node, "'medium_wait_seconds' must be an integer from 1 to 3600");
+    } else if (key == "bench_data_mb") {
+      auto v = node.value<int64_t>();
+      if (v && *v >= 0 && *v <= 1024) variant.bench_data_mb = static_cast<int>(*v);
+      else Fail(node, "'bench_data_mb' must be an integer from 0 to 1024");
     } else if (key == "extra_modules") {
       variant.extra_modules = StringList(key, node);
     } else if (key == "fault_after_medium") {

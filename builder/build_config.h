@@ -44,6 +44,7 @@ struct VariantConfig {
   std::optional<fs::path> modules;
   std::string cmdline;     ///< extra kernel arguments
   std::vector<std::string> extra_modules;  ///< more modules the initramfs loads (e.g. ext4)
+  int bench_data_mb = 0;  ///< built-in root: add /usr/share/livecheck/bench.bin of this size (benchmarks)
   int medium_wait_seconds = 30;
   /// Fixture hooks (negative controls): shell lines the initramfs runs at a named
   /// point. Only for images built to break a guarantee on purpose.

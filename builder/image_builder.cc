@@ -82,6 +82,7 @@ RootfsSource ResolveRootfs(BuildContext& ctx, const VariantConfig& variant, cons
     key.UpdateField(ctx.digests.Get(busybox));
     key.UpdateField(ctx.digests.Get(agent));
     key.UpdateField(kRootfsInitScript);
+    key.UpdateField(std::to_string(variant.bench_data_mb));
   } else {
     std::error_code ec;
     if (!fs::is_directory(*variant.rootfs, ec))
@@ -126,7 +127,7 @@ SquashfsResult BuildSquashfsStage(BuildContext& ctx, const VariantConfig& varian
     if (rootfs.builtin) {
       auto tree_dir = work.path() / "tree";
       fs::create_directory(tree_dir);
-      MaterializeTree(BuiltinRootfsTree(busybox, agent), tree_dir, ctx.config.source_date_epoch);
+      MaterializeTree(BuiltinRootfsTree(busybox, agent, variant.bench_data_mb), tree_dir, ctx.config.source_date_epoch);
       spec.source_dir = tree_dir;
       listing = ListRootfs(tree_dir, ExcludeList());
     } else {
@@ -268,6 +269,7 @@ VariantOutcome BuildVariant(BuildContext& ctx, const VariantConfig& variant) {
                          .kernel_cmdline = cmdline,
                          .cache_key = key,
                          .source_date_epoch = ctx.config.source_date_epoch,
+                         .squashfs_stage = squashfs.image.stem().string(),
                          .rootfs = squashfs.listing};
   for (auto backend : BootableUnions(variant)) manifest.unions.emplace_back(Name(backend));
   for (const auto& m : plan.modules) manifest.initramfs_modules.push_back(m.load.name);

@@ -54,6 +54,7 @@ nlohmann::json ManifestToJson(const BuildManifest& m) {
       {"kernel_cmdline", m.kernel_cmdline},
       {"cache_key", m.cache_key},
       {"source_date_epoch", m.source_date_epoch},
+      {"squashfs_stage", m.squashfs_stage},
       {"initramfs_modules", m.initramfs_modules},
       {"artifacts", artifacts},
       {"rootfs", RootfsToJson(m.rootfs)},
@@ -78,6 +79,7 @@ BuildManifest ManifestFromJson(const nlohmann::json& j, const std::string& where
     m.kernel_cmdline = j.at("kernel_cmdline").get<std::string>();
     m.cache_key = j.at("cache_key").get<std::string>();
     m.source_date_epoch = j.at("source_date_epoch").get<int64_t>();
+    m.squashfs_stage = j.value("squashfs_stage", "");
     m.initramfs_modules = j.at("initramfs_modules").get<std::vector<std::string>>();
     for (const auto& a : j.at("artifacts"))
       m.artifacts.push_back({a.at("name").get<std::string>(), a.at("file").get<std::string>(),

@@ -38,6 +38,7 @@ struct BuildManifest {
   std::string kernel_cmdline;
   std::string cache_key;
   int64_t source_date_epoch = 0;
+  std::string squashfs_stage;  ///< the stage cache entry (DIR/.cache/<name>.img/.json)
   std::vector<std::string> initramfs_modules;
   std::vector<ArtifactRecord> artifacts;
   std::vector<RootfsEntry> rootfs;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -70,8 +71,24 @@ fs::path AgentPath() {
   return agent;
 }
 
-FileTree BuiltinRootfsTree(const fs::path& busybox, const fs::path& agent) {
+std::string BenchData(int megabytes) {
+  static const char* words[] = {"live ", "squashfs ", "overlay ", "tmpfs ", "union ", "medium ", "kernel ", "init "};
+  std::string data;
+  data.reserve(static_cast<size_t>(megabytes) << 20);
+  std::mt19937 rng(20151106);
+  while (data.size() < (static_cast<size_t>(megabytes) << 20)) {
+    size_t block_end = data.size() + 4096;
+    while (data.size() < block_end - 2048) data += words[rng() % 8];
+    while (data.size() < block_end) data += static_cast<char>(rng() & 0xff);
+    data.resize(block_end);
+  }
+  data.resize(static_cast<size_t>(megabytes) << 20);
+  return data;
+}
+
+FileTree BuiltinRootfsTree(const fs::path& busybox, const fs::path& agent, int bench_data_mb) {
   FileTree tree;
+  if (bench_data_mb > 0) tree.AddText("usr/share/livecheck/bench.bin", BenchData(bench_data_mb), 0644);
   AddBusybox(tree, busybox);
   tree.AddFile("usr/sbin/livecheck-agent", agent, 0755);
   tree.AddText("sbin/init", kRootfsInitScript, 0755);

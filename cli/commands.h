@@ -30,6 +30,22 @@ int RunRunCommand(const RunArgs& args);
 
 int RunDoctorCommand(const std::string& images);
 
+struct BenchArgs {
+  std::string backends = "overlay,unionfs-fuse,fuse-overlayfs,aufs";
+  std::string compressors = "xz,zstd,lz4,gzip";
+  std::string workloads;  ///< comma-separated; default: all
+  std::string images = "out/images";
+  std::string report_dir = "out/bench";
+  std::string accel = "auto";
+  int repeat = 3;
+  int jobs = 1;
+  bool no_toram = false;
+};
+int RunBenchCommand(const BenchArgs& args);
+
+/// Exit 0: no regression; 1: a figure regressed; 2: incompatible or malformed reports.
+int RunCompareCommand(const std::string& baseline, const std::string& current, double threshold_percent);
+
 /// Exit code of an interrupted run (128 + SIGINT, as shells report it).
 constexpr int kExitInterrupted = 130;
 

@@ -49,6 +49,26 @@ int Main(int argc, char** argv) {
   run->add_option("--runtime-dir", run_args.runtime_dir, "Parent of the VMs' private runtime directories")
       ->check(CLI::ExistingDirectory)->capture_default_str();
 
+  BenchArgs bench_args;
+  auto* bench = app.add_subcommand("bench", "Compare union backends and squashfs compressors, with numbers");
+  bench->add_option("--backends", bench_args.backends, "Comma-separated union backends")->capture_default_str();
+  bench->add_option("--compressors", bench_args.compressors, "Comma-separated squashfs compressors")->capture_default_str();
+  bench->add_option("--workloads", bench_args.workloads, "Comma-separated workloads (default: all)");
+  bench->add_option("--repeat", bench_args.repeat, "Fresh VMs per combination")->check(CLI::Range(1, 50))->capture_default_str();
+  bench->add_option("--report-dir", bench_args.report_dir, "Where bench.json and bench.html go")->capture_default_str();
+  bench->add_option("--images", bench_args.images, "Image directory")->capture_default_str();
+  bench->add_option("--accel", bench_args.accel, "auto, kvm or tcg")->check(CLI::IsMember({"auto", "kvm", "tcg"}))->capture_default_str();
+  bench->add_option("-j,--jobs", bench_args.jobs, "VMs at once (1 gives the cleanest figures)")->check(CLI::Range(1, 64))->capture_default_str();
+  bench->add_flag("--no-toram", bench_args.no_toram, "Skip the RAM-copy timing boots");
+
+  std::string baseline, current;
+  double threshold = 10;
+  auto* compare = app.add_subcommand("compare", "Compare two run or bench reports; exit 1 on a regression");
+  compare->add_option("baseline", baseline, "Baseline report.json or bench.json")->required();
+  compare->add_option("current", current, "Current report of the same kind")->required();
+  compare->add_option("--threshold", threshold, "Percent worse that counts (if also beyond the repetitions' range)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+
   std::string doctor_images = "out/images";
   auto* doctor = app.add_subcommand("doctor", "Show what this host has and what is missing");
   doctor->add_option("--images", doctor_images, "Image directory (for the KVM probe)")->capture_default_str();
@@ -64,6 +84,8 @@ int Main(int argc, char** argv) {
     if (*build) return RunBuildCommand(build_args);
     if (*run) return RunRunCommand(run_args);
     if (*doctor) return RunDoctorCommand(doctor_images);
+    if (*bench) return RunBenchCommand(bench_args);
+    if (*compare) return RunCompareCommand(baseline, current, threshold);
   } catch (const Error& e) {
     std::cerr << "livecheck: " << e.what() << std::endl;
     return e.exit_code();

@@ -1,4 +1,5 @@
 #include "guest_agent/agent_commands.h"
+#include "guest_agent/workloads.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -286,6 +287,8 @@ nlohmann::json HandleRequest(const nlohmann::json& request) {
     else if (cmd == "drop-caches") {
       sync();
       result = WriteProbe("/proc/sys/vm/drop_caches", "3\n");
+    } else if (cmd == "workload") {
+      result = RunWorkload(request);
     } else if (cmd == "poweroff") {
       sync();
       result = {{"powering_off", true}};

@@ -37,6 +37,8 @@ struct RunResult {
   std::string console_log;   ///< relative to the report directory
   std::string console_tail;  ///< last lines, for failures
   std::vector<nlohmann::json> qmp_events;
+  std::vector<nlohmann::json> workloads;  ///< figures of workload steps, in order
+  std::string boot_options;               ///< extra kernel arguments of this run (e.g. live.union=...)
 };
 
 /// Everything one `livecheck run` found; the reports are views of it.

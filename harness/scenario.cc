@@ -17,7 +17,9 @@ namespace {
 
 const std::set<std::string> kTopKeys = {"description", "variants", "boots",       "toram",
                                         "timeout",     "internal_disk", "boot_budget", "step"};
-const std::set<std::string> kStepKeys = {"wait", "check", "unplug", "sleep", "poweroff"};
+const std::set<std::string> kStepKeys = {"wait", "check", "unplug", "sleep", "poweroff", "workload"};
+const std::set<std::string> kWorkloads = {"small-files", "stat-walk",   "seq-write", "seq-read",
+                                          "copy-up",     "random-read", "cold-read"};
 
 struct Problems {
   fs::path file;
@@ -57,7 +59,7 @@ void ParseStep(const toml::table& table, Scenario& scenario, Problems& problems)
   for (const auto& [key, node] : table) {
     std::string k(key.str());
     if (kStepKeys.count(k) == 0) {
-      problems.Add(node, fmt::format("unknown step key '{}' (expected wait, check, unplug, sleep or poweroff)", k));
+      problems.Add(node, fmt::format("unknown step key '{}' (expected wait, check, unplug, sleep, poweroff or workload)", k));
       continue;
     }
     ++actions;
@@ -77,6 +79,15 @@ void ParseStep(const toml::table& table, Scenario& scenario, Problems& problems)
         problems.Add(node, fmt::format("unknown check '{}' (expected one of: {})", *s, all));
       }
       if (k == "unplug" && *s != "stick") problems.Add(node, fmt::format("cannot unplug '{}' (only \"stick\")", *s));
+    } else if (k == "workload") {
+      step.kind = ScenarioStep::Kind::kWorkload;
+      auto s = node.value<std::string>();
+      if (!s || kWorkloads.count(*s) == 0) {
+        problems.Add(node, "'workload' must be one of small-files, stat-walk, seq-write, seq-read, copy-up, "
+                           "random-read, cold-read");
+        continue;
+      }
+      step.arg = *s;
     } else if (k == "sleep") {
       step.kind = ScenarioStep::Kind::kSleep;
       if (auto v = Seconds(node, k, problems)) step.seconds = *v;
@@ -85,7 +96,8 @@ void ParseStep(const toml::table& table, Scenario& scenario, Problems& problems)
       if (node.value<bool>() != true) problems.Add(node, "'poweroff' must be true");
     }
   }
-  if (actions != 1) problems.Add(table, "each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff");
+  if (actions != 1)
+    problems.Add(table, "each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload");
   scenario.steps.push_back(step);
 }
 

@@ -10,9 +10,9 @@ namespace livecheck {
 namespace fs = std::filesystem;
 
 struct ScenarioStep {
-  enum class Kind { kWait, kCheck, kUnplug, kSleep, kPoweroff };
+  enum class Kind { kWait, kCheck, kUnplug, kSleep, kPoweroff, kWorkload };
   Kind kind = Kind::kWait;
-  std::string arg;       ///< phase name, check name, device ("stick")
+  std::string arg;       ///< phase name, check name, device ("stick"), workload name
   double seconds = 0;    ///< kSleep
   std::string where;     ///< "file:line"
 };

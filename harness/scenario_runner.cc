@@ -90,6 +90,7 @@ nlohmann::json HashTreeRequest() {
   return {{"cmd", "hash-tree"}, {"root", "/"}, {"skip", {"/proc", "/sys", "/dev", "/run", "/tmp"}}};
 }
 nlohmann::json DeviceId(const std::string& id) { return {{"id", id}}; }
+nlohmann::json WorkloadRequest(const std::string& name) { return {{"cmd", "workload"}, {"workload", name}}; }
 nlohmann::json NoArguments() { return nlohmann::json::object(); }
 bool IsStickDeleted(const nlohmann::json& e) { return e["data"].value("device", "") == "stickdev"; }
 bool AnyEvent(const nlohmann::json&) { return true; }
@@ -233,6 +234,12 @@ asio::awaitable<void> RunSteps(RunContext& ctx) {
       case ScenarioStep::Kind::kSleep:
         co_await Sleep(ctx, milliseconds(static_cast<int64_t>(step.seconds * 1000)));
         break;
+      case ScenarioStep::Kind::kWorkload: {
+        if (ctx.console.on_marker) ctx.console.on_marker("workload " + step.arg);
+        auto figure = co_await Ask(ctx, WorkloadRequest(step.arg), kHashTimeout);
+        ctx.result.workloads.push_back(figure);
+        break;
+      }
       case ScenarioStep::Kind::kPoweroff:
         co_await Ask(ctx, Cmd("poweroff"));
         co_await ctx.qmp.WaitEvent("SHUTDOWN", AnyEvent,
@@ -285,6 +292,7 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
     machine.kernel = dir / "vmlinuz";
     machine.initrd = dir / "initrd.img";
     machine.append = m.kernel_cmdline;
+    if (!request.extra_append.empty()) machine.append += " " + request.extra_append;
   }
   if (machine.boot == BootMode::kBiosCdrom) {
     machine.cdrom = dir / "live.iso";
@@ -305,12 +313,15 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
 }  // namespace
 
 std::string RunId(const RunRequest& request) {
-  return fmt::format("{}--{}--r{}", request.scenario.name, request.manifest.variant, request.repetition);
+  if (request.label.empty())
+    return fmt::format("{}--{}--r{}", request.scenario.name, request.manifest.variant, request.repetition);
+  return fmt::format("{}--{}--{}--r{}", request.scenario.name, request.manifest.variant, request.label,
+                     request.repetition);
 }
 
 asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
   RunResult result{.scenario = request.scenario.name, .variant = request.manifest.variant,
-                   .repetition = request.repetition};
+                   .repetition = request.repetition, .boot_options = request.extra_append};
   auto started = Clock::now();
   auto executor = co_await asio::this_coro::executor;
   std::unique_ptr<VmSession> session;

@@ -32,6 +32,8 @@ struct RunRequest {
   BuildManifest manifest;
   fs::path variant_dir;
   int repetition = 1;
+  std::string extra_append;  ///< more kernel arguments (direct boots), e.g. "live.union=unionfs-fuse"
+  std::string label;         ///< tells runs of one variant apart in ids and log names (e.g. the backend)
 };
 
 /// Boots the variant, runs the scenario's steps and checks, stops the VM and
@@ -39,7 +41,7 @@ struct RunRequest {
 /// reason and the console's tail.
 asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options);
 
-/// "scenario--variant--r1", safe as a file name.
+/// "scenario--variant--r1" (or "scenario--variant--label--r1"), safe as a file name.
 std::string RunId(const RunRequest& request);
 
 }  // namespace livecheck

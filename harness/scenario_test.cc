@@ -47,7 +47,7 @@ TEST(ScenarioTest, ErrorsNameFileLineAndWhat) {
   EXPECT_EQ(r.errors[2],
             "/s/bad.toml:4:9: unknown check 'lower-writable' (expected one of: lower-readonly, upper-tmpfs, ram-copy, "
             "no-disk-writes, internal-disk-untouched, boot-timing)");
-  EXPECT_EQ(r.errors[3], "/s/bad.toml:5:1: each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff");
+  EXPECT_EQ(r.errors[3], "/s/bad.toml:5:1: each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload");
 }
 
 TEST(ScenarioTest, MissingStepsAndMalformedToml) {

@@ -33,7 +33,8 @@ nlohmann::json ReportToJson(const RunReport& report) {
     nlohmann::json j = {{"scenario", r.scenario}, {"variant", r.variant},   {"repetition", r.repetition},
                         {"status", StatusName(r.status)}, {"error", r.error}, {"wall_seconds", r.wall_seconds},
                         {"checks", checks},   {"phases", phases},         {"console_log", r.console_log},
-                        {"qmp_events", r.qmp_events}};
+                        {"qmp_events", r.qmp_events}, {"workloads", r.workloads},
+                        {"boot_options", r.boot_options}};
     if (r.status != Status::kPass) j["console_tail"] = r.console_tail;
     results.push_back(j);
   }
@@ -72,6 +73,8 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
       r.wall_seconds = rj.at("wall_seconds").get<double>();
       r.console_log = rj.value("console_log", "");
       r.console_tail = rj.value("console_tail", "");
+      r.boot_options = rj.value("boot_options", "");
+      for (const auto& w : rj.value("workloads", nlohmann::json::array())) r.workloads.push_back(w);
       for (const auto& c : rj.at("checks"))
         r.checks.push_back({c.at("name").get<std::string>(), ParseStatus(c.at("status").get<std::string>()),
                             c.at("summary").get<std::string>(), c.value("evidence", nlohmann::json())});

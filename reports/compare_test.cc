@@ -1,0 +1,82 @@
+#include "reports/compare.h"
+
+#include "common/testing.h"
+#include "reports/bench_report.h"
+
+namespace livecheck {
+namespace {
+
+Metric M(const std::string& key, std::vector<double> samples, bool lower = true) {
+  return {key, lower ? "s" : "MB/s", lower, std::move(samples)};
+}
+
+TEST(CompareTest, ClearRegressionIsFlagged) {
+  auto rows = CompareMetrics({M("usb-bios root-ready", {4.0, 4.1, 4.2})}, {M("usb-bios root-ready", {5.0, 5.1, 5.3})}, 10);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0].regression);
+  EXPECT_NEAR(rows[0].worse_percent, (5.1 - 4.1) / 4.1 * 100, 1e-9);
+}
+
+TEST(CompareTest, NoiseIsNotARegression) {
+  // Median 12% worse, but the ranges overlap: one slow repetition is noise.
+  auto rows = CompareMetrics({M("x", {4.0, 4.1, 5.0})}, {M("x", {4.2, 4.6, 4.7})}, 10);
+  EXPECT_FALSE(rows[0].regression);
+  EXPECT_FALSE(rows[0].beyond_noise);
+  // Beyond noise but under the threshold: not a regression either.
+  rows = CompareMetrics({M("x", {4.0, 4.0, 4.0})}, {M("x", {4.2, 4.2, 4.2})}, 10);
+  EXPECT_TRUE(rows[0].beyond_noise);
+  EXPECT_FALSE(rows[0].regression);
+}
+
+TEST(CompareTest, HigherIsBetterFiguresRegressDownwards) {
+  auto rows = CompareMetrics({M("xz overlay seq-read", {100, 110, 105}, false)},
+                             {M("xz overlay seq-read", {60, 62, 65}, false)}, 10);
+  EXPECT_TRUE(rows[0].regression);
+  rows = CompareMetrics({M("t", {100, 110, 105}, false)}, {M("t", {150, 160, 155}, false)}, 10);
+  EXPECT_FALSE(rows[0].regression);
+  EXPECT_LT(rows[0].worse_percent, 0);
+}
+
+TEST(CompareTest, ExtractsRunAndBenchReportsAndRefusesOthers) {
+  nlohmann::json run = {{"schema", "livecheck-report/1"},
+                        {"results",
+                         {{{"variant", "v"}, {"status", "PASS"},
+                           {"phases", {{{"phase", "init"}, {"guest_seconds", 1.5}, {"host_seconds", 3.0}}}}}}}};
+  auto metrics = ExtractMetrics(run, "run.json");
+  ASSERT_EQ(metrics.size(), 1u);
+  EXPECT_EQ(metrics[0].key, "v init");
+  nlohmann::json bench = {{"schema", "livecheck-bench/1"},
+                          {"figures",
+                           {{{"compressor", "xz"}, {"backend", "overlay"}, {"metric", "seq-read"}, {"unit", "MB/s"},
+                             {"better", "higher"}, {"samples", {1.0, 2.0}}}}}};
+  metrics = ExtractMetrics(bench, "bench.json");
+  ASSERT_EQ(metrics.size(), 1u);
+  EXPECT_FALSE(metrics[0].lower_is_better);
+  EXPECT_ERROR_CONTAINS(ExtractMetrics(nlohmann::json{{"x", 1}}, "a.json"), "a.json: not a livecheck run or bench report");
+  EXPECT_ERROR_CONTAINS(ExtractMetrics(nlohmann::json{{"schema", "livecheck-report/1"}}, "b.json"),
+                        "b.json: malformed run report");
+}
+
+TEST(BenchReportTest, FiguresHaveMediansAndRatiosToOverlay) {
+  std::vector<RunResult> results;
+  for (auto [backend, value] : std::vector<std::pair<std::string, double>>{
+           {"overlay", 100}, {"unionfs-fuse", 20}, {"overlay", 110}, {"unionfs-fuse", 25}, {"overlay", 90}, {"unionfs-fuse", 30}}) {
+    RunResult r{.variant = "bench-xz", .status = Status::kPass, .boot_options = "live.union=" + backend + " live.toram=0"};
+    r.workloads.push_back({{"workload", "small-files"}, {"value", value}, {"unit", "files/s"}, {"better", "higher"}});
+    r.phases.push_back({"agent-ready", 5.0, 8.0});
+    results.push_back(r);
+  }
+  auto figures = CollectFigures(results);
+  const BenchFigure* fuse = nullptr;
+  for (const auto& f : figures)
+    if (f.backend == "unionfs-fuse" && f.metric == "small-files") fuse = &f;
+  ASSERT_NE(fuse, nullptr);
+  EXPECT_DOUBLE_EQ(fuse->median, 25);
+  EXPECT_DOUBLE_EQ(fuse->min, 20);
+  EXPECT_DOUBLE_EQ(fuse->max, 30);
+  EXPECT_DOUBLE_EQ(fuse->ratio_to_overlay, 0.25);
+  EXPECT_EQ(BenchBackendLabel("live.union=overlay live.toram=1"), "overlay+toram");
+}
+
+}  // namespace
+}  // namespace livecheck
