@@ -17,8 +17,10 @@ std::map<std::string, std::vector<std::string>> RequiredModules(const VariantCon
   // USB sticks: xhci (default emulation), ehci (older controllers), usb-storage
   // and uas, then the SCSI disk driver with the CRC helpers its T10-PI code
   // asks the crypto API for (softdeps that insmod cannot resolve on its own).
-  // ahci: a live system sees the machine's internal disks (and must leave them alone).
-  std::vector<std::string> base = {"xhci_pci", "ehci_pci?", "usb_storage", "uas?", "ahci?",
+  // ahci, nvme, virtio_blk: a live system sees the machine's internal disks
+  // (and must leave them alone); the checks need the guest to see them.
+  std::vector<std::string> base = {"xhci_pci", "ehci_pci?", "usb_storage", "uas?", "ahci?", "nvme?", "virtio_pci?",
+                                   "virtio_blk?",
                                    "crc64?", "crct10dif_generic?", "crct10dif_pclmul?", "sd_mod"};
   if (variant.boot == BootPath::kIso) {
     // The ISO may be a CD on IDE (pc) or AHCI (q35), or a USB stick.

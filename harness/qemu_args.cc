@@ -28,16 +28,40 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
   if (!m.stick.empty()) {
     std::string drive = "if=none,id=stick,format=" + m.stick_format + ",file=" + m.stick.string();
     if (m.stick_read_only) drive += ",readonly=on";
-    // Real sticks report removable media; QEMU's usb-storage does only when told.
-    std::string device = "usb-storage,bus=xhci.0,drive=stick,id=stickdev,removable=on";
     // bootindex only where firmware boots: with -kernel it clashes ("bootindex 0 has already been used").
-    if (m.boot == BootMode::kBiosUsb || m.boot == BootMode::kUefiUsb) device += ",bootindex=0";
-    argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci", "-drive", drive, "-device", device});
+    std::string boot = (m.boot == BootMode::kBiosUsb || m.boot == BootMode::kUefiUsb) ? ",bootindex=0" : "";
+    // Real sticks report removable media; QEMU's usb-storage does only when told.
+    // The device to unplug is always id=stickdev.
+    switch (m.usb) {
+      case UsbEmulation::kXhci:
+        argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci", "-drive", drive, "-device",
+                                 "usb-storage,bus=xhci.0,drive=stick,id=stickdev,removable=on" + boot});
+        break;
+      case UsbEmulation::kEhci:
+        argv.insert(argv.end(), {"-device", "usb-ehci,id=ehci", "-drive", drive, "-device",
+                                 "usb-storage,bus=ehci.0,drive=stick,id=stickdev,removable=on" + boot});
+        break;
+      case UsbEmulation::kUas:
+        argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci", "-drive", drive, "-device",
+                                 "usb-uas,bus=xhci.0,id=stickdev", "-device",
+                                 "scsi-hd,bus=stickdev.0,scsi-id=0,lun=0,drive=stick,removable=on" + boot});
+        break;
+    }
   }
   if (!m.internal_disk.empty()) {
-    // An internal SATA disk on the machine's own AHCI (q35) or IDE (pc) controller.
-    argv.insert(argv.end(), {"-drive", "if=none,id=internal,format=qcow2,file=" + m.internal_disk.string(), "-device",
-                             std::string("ide-hd,drive=internal,bus=") + (machine == "q35" ? "ide.2" : "ide.1")});
+    // The machine's own disk: SATA on its AHCI (q35) or IDE (pc) controller, NVMe, or virtio-blk.
+    argv.insert(argv.end(), {"-drive", "if=none,id=internal,format=qcow2,file=" + m.internal_disk.string()});
+    switch (m.internal_disk_bus) {
+      case DiskBus::kAhci:
+        argv.insert(argv.end(), {"-device", std::string("ide-hd,drive=internal,bus=") + (machine == "q35" ? "ide.2" : "ide.1")});
+        break;
+      case DiskBus::kNvme:
+        argv.insert(argv.end(), {"-device", "nvme,drive=internal,serial=livecheck-internal"});
+        break;
+      case DiskBus::kVirtio:
+        argv.insert(argv.end(), {"-device", "virtio-blk-pci,drive=internal"});
+        break;
+    }
   }
   if (!m.cdrom.empty()) {
     argv.insert(argv.end(), {"-drive", "if=none,id=cd,media=cdrom,readonly=on,file=" + m.cdrom.string(), "-device",

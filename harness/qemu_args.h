@@ -15,6 +15,11 @@ enum class BootMode {
   kBiosCdrom,     ///< SeaBIOS boots the ISO as a CD
 };
 
+/// How the USB stick is emulated: usb-storage on xHCI (default) or EHCI, or UAS.
+enum class UsbEmulation { kXhci, kEhci, kUas };
+/// The controller of the internal disk.
+enum class DiskBus { kAhci, kNvme, kVirtio };
+
 /// A description of one VM; the QEMU command line is a pure function of it.
 struct MachineDescription {
   BootMode boot = BootMode::kDirectKernel;
@@ -34,7 +39,9 @@ struct MachineDescription {
   /// second UART rather than virtio-serial: it needs no guest driver, is
   /// there before any module loads, and its ~85 KB/s is plenty for JSON facts.
   fs::path agent_socket;
+  UsbEmulation usb = UsbEmulation::kXhci;
   fs::path internal_disk;            ///< a qcow2 overlay of the internal disk image
+  DiskBus internal_disk_bus = DiskBus::kAhci;
   bool no_shutdown = false;          ///< keep QEMU after guest poweroff (read counters, then quit)
 };
 

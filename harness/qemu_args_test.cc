@@ -50,6 +50,21 @@ TEST(QemuArgsTest, RunnerChannelsInternalDiskAndNoShutdown) {
   EXPECT_LT(console, agent);
 }
 
+TEST(QemuArgsTest, UsbEmulationsAndDiskBuses) {
+  auto has = [](const std::vector<std::string>& argv, const std::string& value) {
+    return std::find(argv.begin(), argv.end(), value) != argv.end();
+  };
+  auto uas = QemuCommand({.stick = "/s", .usb = UsbEmulation::kUas, .internal_disk = "/d", .internal_disk_bus = DiskBus::kNvme});
+  EXPECT_TRUE(has(uas, "usb-uas,bus=xhci.0,id=stickdev"));
+  EXPECT_TRUE(has(uas, "scsi-hd,bus=stickdev.0,scsi-id=0,lun=0,drive=stick,removable=on"));
+  EXPECT_TRUE(has(uas, "nvme,drive=internal,serial=livecheck-internal"));
+  auto ehci = QemuCommand({.boot = BootMode::kBiosUsb, .stick = "/s", .usb = UsbEmulation::kEhci, .internal_disk = "/d",
+                           .internal_disk_bus = DiskBus::kVirtio});
+  EXPECT_TRUE(has(ehci, "usb-ehci,id=ehci"));
+  EXPECT_TRUE(has(ehci, "usb-storage,bus=ehci.0,drive=stick,id=stickdev,removable=on,bootindex=0"));
+  EXPECT_TRUE(has(ehci, "virtio-blk-pci,drive=internal"));
+}
+
 TEST(QemuArgsTest, KvmUsesPortableCpuModel) {
   // -cpu host aborts on these machines (MSR 0x10a); max under KVM means host.
   auto argv = QemuCommand({.accel = "kvm"});

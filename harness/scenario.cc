@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -15,8 +16,9 @@
 namespace livecheck {
 namespace {
 
-const std::set<std::string> kTopKeys = {"description", "variants", "boots",       "toram",
-                                        "timeout",     "internal_disk", "boot_budget", "step"};
+const std::set<std::string> kTopKeys = {"description",       "variants", "boots",       "boot", "toram",
+                                        "timeout",           "internal_disk", "boot_budget", "step",
+                                        "internal_disk_bus", "usb",      "iso_boot"};
 const std::set<std::string> kStepKeys = {"wait", "check", "unplug", "sleep", "poweroff", "workload"};
 const std::set<std::string> kWorkloads = {"small-files", "stat-walk",   "seq-write", "seq-read",
                                           "copy-up",     "random-read", "cold-read"};
@@ -126,8 +128,24 @@ ScenarioResult ParseScenario(std::string_view text, const fs::path& file) {
       else problems.Add(node, "'description' must be a string");
     } else if (k == "variants") {
       s.variants = Strings(node, k, problems);
-    } else if (k == "boots") {
+    } else if (k == "boots" || k == "boot") {
       s.boots = Strings(node, k, problems);
+    } else if (k == "internal_disk_bus" || k == "usb" || k == "iso_boot") {
+      static const std::map<std::string, std::set<std::string>> choices = {
+          {"internal_disk_bus", {"ahci", "nvme", "virtio"}}, {"usb", {"xhci", "ehci", "uas"}},
+          {"iso_boot", {"cdrom", "usb"}}};
+      auto v = node.value<std::string>();
+      if (!v || choices.at(k).count(*v) == 0) {
+        std::string all;
+        for (const auto& c : choices.at(k)) all += (all.empty() ? "" : ", ") + c;
+        problems.Add(node, fmt::format("'{}' must be one of {}", k, all));
+      } else if (k == "internal_disk_bus") {
+        s.internal_disk_bus = *v;
+      } else if (k == "usb") {
+        s.usb = *v;
+      } else {
+        s.iso_as_usb = *v == "usb";
+      }
     } else if (k == "toram") {
       if (auto v = node.value<bool>()) s.toram = *v;
       else problems.Add(node, "'toram' must be true or false");

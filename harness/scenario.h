@@ -27,6 +27,9 @@ struct Scenario {
   std::optional<bool> toram;          ///< only variants with (or without) toram
   double timeout_seconds = 300;       ///< whole run, before LIVECHECK_TIMEOUT_SCALE
   bool internal_disk = false;         ///< attach an ext4 "internal disk" with a known file
+  std::string internal_disk_bus = "ahci";  ///< ahci, nvme or virtio
+  std::string usb = "xhci";           ///< how the stick is emulated: xhci, ehci or uas
+  bool iso_as_usb = false;            ///< iso variants: boot the ISO as a USB stick, not a CD
   double boot_budget_seconds = 0;     ///< boot-timing: root-ready within this guest time
   std::vector<ScenarioStep> steps;
 };

@@ -189,7 +189,7 @@ asio::awaitable<CheckResult> RunAgentCheck(RunContext& ctx, const std::string& n
   if (name == "ram-copy") {
     nlohmann::json e = {{"toram", ctx.request.manifest.toram}};
     e["mounts_before"] = co_await Ask(ctx, Cmd("mounts"));
-    if (BootModeFor(ctx.request.manifest.boot) == BootMode::kBiosCdrom) {
+    if (BootModeFor(ctx.request.manifest.boot) == BootMode::kBiosCdrom && !ctx.request.scenario.iso_as_usb) {
       e["unplugged"] = false;
       co_return CheckRamCopy(e, ctx.request.manifest.rootfs);
     }
@@ -294,7 +294,17 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
     machine.append = m.kernel_cmdline;
     if (!request.extra_append.empty()) machine.append += " " + request.extra_append;
   }
-  if (machine.boot == BootMode::kBiosCdrom) {
+  const auto& s = request.scenario;
+  machine.usb = s.usb == "ehci" ? UsbEmulation::kEhci : s.usb == "uas" ? UsbEmulation::kUas : UsbEmulation::kXhci;
+  machine.internal_disk_bus = s.internal_disk_bus == "nvme"     ? DiskBus::kNvme
+                              : s.internal_disk_bus == "virtio" ? DiskBus::kVirtio
+                                                                : DiskBus::kAhci;
+  if (machine.boot == BootMode::kBiosCdrom && s.iso_as_usb) {
+    machine.boot = BootMode::kBiosUsb;  // the hybrid ISO written to a stick
+    machine.stick = session.AddOverlay("stick", dir / "live.iso");
+    machine.stick_format = "qcow2";
+    machine.stick_read_only = false;
+  } else if (machine.boot == BootMode::kBiosCdrom) {
     machine.cdrom = dir / "live.iso";
     session.AddReadOnly("cd", machine.cdrom);
   } else {
@@ -350,14 +360,18 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     std::string step_error;
     try {
       co_await RunSteps(ctx);
-      if (ctx.agent_ready && !ctx.stick_unplugged) {
-        // Facts for internal-disk-untouched, as late in the session as possible.
-        mounts = co_await Ask(ctx, Cmd("mounts"));
-        swaps = co_await Ask(ctx, Cmd("swaps"));
-        block_devices = co_await Ask(ctx, Cmd("block-devices"));
-      }
     } catch (const std::exception& e) {
       step_error = e.what();
+    }
+    if (ctx.agent_ready && step_error.empty()) {
+      // Facts for internal-disk-untouched, as late in the session as possible;
+      // a guest that died with the unplugged stick simply has none.
+      try {
+        mounts = co_await ctx.agent.Request(Cmd("mounts"), ctx.Budget(kAgentTimeout));
+        swaps = co_await ctx.agent.Request(Cmd("swaps"), ctx.Budget(kAgentTimeout));
+        block_devices = co_await ctx.agent.Request(Cmd("block-devices"), ctx.Budget(kAgentTimeout));
+      } catch (const AgentError&) {
+      }
     }
 
     // 4. Stop the VM; read the session's write counters first.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/checks.h"
+#include "reports/junit_writer.h"
 #include "reports/phase_statistics.h"
 
 namespace livecheck {
@@ -126,20 +127,8 @@ std::string Failures(const RunReport& report) {
 
 }  // namespace
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += (c < 0x20 && c != '\n' && c != '\t') ? '?' : static_cast<char>(c);
-    }
-  }
-  return out;
-}
+// HTML5 accepts XML's five escapes, and guest control bytes are dropped the same way.
+std::string HtmlEscape(const std::string& text) { return XmlEscape(text); }
 
 std::string HtmlReport(const RunReport& report) {
   int passed = 0, failed = 0, errors = 0;

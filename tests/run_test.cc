@@ -209,3 +209,39 @@ TEST(DefaultSetTest, DefaultScenariosPassOnEveryDefaultVariant) {
 
 }  // namespace
 }  // namespace livecheck
+
+namespace livecheck {
+namespace {
+
+// The stick on UAS and EHCI, the internal disk on NVMe and virtio-blk.
+TEST(BusesTest, ChecksHoldOnEveryUsbEmulationAndDiskBus) {
+  auto dir = testing::MakeTestDir();
+  auto r = RunProcess({.argv = {LIVECHECK_BINARY, "run", LIVECHECK_SOURCE_DIR "/fixtures/scenarios/buses-uas-nvme.toml",
+                                LIVECHECK_SOURCE_DIR "/fixtures/scenarios/buses-ehci-virtio.toml", "--config",
+                                LIVECHECK_SOURCE_DIR "/fixtures/variants.toml", "--images",
+                                (dir.path() / "images").string(), "--report-dir", (dir.path() / "report").string(),
+                                "--accel", "tcg", "-j", "2"},
+                       .timeout = std::chrono::minutes(10)});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // bad-mounts-internal fails, as it must
+  auto report = nlohmann::json::parse(ReadFile(dir.path() / "report/report.json"));
+  ASSERT_EQ(report["results"].size(), 3u) << r.out;
+  for (const auto& result : report["results"]) {
+    std::map<std::string, std::string> checks;
+    std::string internal_name;
+    for (const auto& c : result["checks"]) {
+      checks[c["name"]] = c["status"];
+      if (c["name"] == "internal-disk-untouched") internal_name = c["evidence"].value("guest_name", "");
+    }
+    if (result["variant"] == "bad-mounts-internal") {
+      EXPECT_EQ(checks["internal-disk-untouched"], "FAIL") << r.out;
+      EXPECT_EQ(checks["lower-readonly"], "PASS") << r.out;
+    } else {
+      EXPECT_EQ(result["status"], "PASS") << result.dump(1);
+      // The guest saw the internal disk: nvme0n1 or vda.
+      EXPECT_TRUE(internal_name == "nvme0n1" || internal_name == "vda") << internal_name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace livecheck
