@@ -20,3 +20,9 @@ stage build
 timed build cmake --build --preset ci
 stage test
 timed test ctest --preset ci -j2
+# The unit tests once more under AddressSanitizer and UBSan, in their own
+# build directory; any report fails the run.
+stage sanitizers
+timed sanitizers-configure cmake --preset asan
+timed sanitizers-build cmake --build --preset asan
+timed sanitizers-test ctest --preset asan -j2

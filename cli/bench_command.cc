@@ -102,6 +102,7 @@ int RunBenchCommand(const BenchArgs& args) {
                            config.repeat, accel.accel);
   RunOptions options{.accel = accel.accel, .timeout_scale = TimeoutScale(), .report_dir = args.report_dir};
   fs::create_directories(args.report_dir);
+  DirectoryClaim claim(args.report_dir, "--report-dir");
   auto outcome = RunAll(requests, options, {.jobs = args.jobs, .progress = [](const std::string& line) {
                                               std::cout << line << std::endl;
                                             }});

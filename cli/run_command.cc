@@ -127,6 +127,8 @@ int RunRunCommand(const RunArgs& args) {
   for (const auto& r : requests)
     if (r.scenario.internal_disk) options.internal_disk_image = EnsureInternalDiskImage(fs::path(args.images) / ".cache");
   fs::create_directories(args.report_dir);
+  // Two runs writing one report directory would interleave their reports.
+  DirectoryClaim claim(args.report_dir, "--report-dir");
 
   // 5. Run, then report. A terminal gets a live line per running VM; CI logs get plain lines.
   Say(fmt::format("running {} scenario run(s), {} at once", requests.size(), args.jobs));

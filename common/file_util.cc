@@ -1,6 +1,7 @@
 #include "common/file_util.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -112,6 +113,20 @@ void ClampTreeMtimes(const fs::path& root, int64_t epoch) {
   for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it)
     clamp(it->path());
   clamp(root);
+}
+
+DirectoryClaim::DirectoryClaim(const fs::path& dir, const std::string& what) {
+  auto path = dir / ".lock";
+  fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error(DescribeIoError("create", path, errno));
+  if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    close(fd_);
+    throw Error(fmt::format("{} {} is in use by another livecheck run; give each run its own", what, dir.string()));
+  }
+}
+
+DirectoryClaim::~DirectoryClaim() {
+  if (fd_ >= 0) close(fd_);
 }
 
 TempDir::TempDir(const fs::path& parent, const std::string& prefix) {

@@ -26,6 +26,19 @@ void ClampTreeMtimes(const fs::path& root, int64_t epoch);
 /// Formats an errno-style failure of an operation on a path as one line.
 std::string DescribeIoError(const std::string& operation, const fs::path& path, int error);
 
+/// An exclusive lock on `dir`/.lock for this object's lifetime, taken without
+/// waiting: returns an Error naming the directory when another process has it.
+class DirectoryClaim {
+ public:
+  explicit DirectoryClaim(const fs::path& dir, const std::string& what);
+  ~DirectoryClaim();
+  DirectoryClaim(const DirectoryClaim&) = delete;
+  DirectoryClaim& operator=(const DirectoryClaim&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 /// A directory removed (recursively) when this object dies.
 class TempDir {
  public:

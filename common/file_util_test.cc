@@ -55,3 +55,20 @@ TEST(FileUtilTest, TempDirIsPrivateAndRemoved) {
 
 }  // namespace
 }  // namespace livecheck
+
+namespace livecheck {
+namespace {
+
+TEST(DirectoryClaimTest, SecondClaimIsRefusedUntilTheFirstEnds) {
+  auto dir = testing::MakeTestDir();
+  {
+    DirectoryClaim first(dir.path(), "--report-dir");
+    // flock locks are per open file description: a second open in this process conflicts too.
+    EXPECT_ERROR_CONTAINS(DirectoryClaim(dir.path(), "--report-dir"),
+                          "--report-dir " + dir.path().string() + " is in use by another livecheck run");
+  }
+  DirectoryClaim again(dir.path(), "--report-dir");
+}
+
+}  // namespace
+}  // namespace livecheck

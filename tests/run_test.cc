@@ -245,3 +245,61 @@ TEST(BusesTest, ChecksHoldOnEveryUsbEmulationAndDiskBus) {
 
 }  // namespace
 }  // namespace livecheck
+
+namespace livecheck {
+namespace {
+
+// QEMU killed from outside mid-boot: that run is ERROR with the reason, the
+// other run in the same invocation finishes, the report is complete.
+TEST(FaultTest, QemuKilledMidBootIsAnErrorAndOthersContinue) {
+  auto dir = testing::MakeTestDir();
+  auto runtime = dir.path() / "runtime";
+  fs::create_directories(runtime);
+  std::vector<std::string> argv = {LIVECHECK_BINARY, "run", LIVECHECK_SOURCE_DIR "/scenarios/guarantees.toml",
+                                   "--config", LIVECHECK_SOURCE_DIR "/fixtures/variants.toml", "--variant", "good",
+                                   "--variant", "good-toram", "--images", (dir.path() / "images").string(),
+                                   "--report-dir", (dir.path() / "report").string(), "--accel", "tcg", "-j", "2",
+                                   "--runtime-dir", runtime.string()};
+  QemuProcess livecheck(argv, dir.path() / "livecheck.log");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  std::vector<pid_t> qemus;
+  while ((qemus = ProcessesMentioning(runtime.string())).size() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(qemus.size(), 2u) << ReadFile(dir.path() / "livecheck.log");
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  kill(qemus[0], SIGKILL);
+  auto status = livecheck.WaitExit(std::chrono::minutes(5));
+  ASSERT_TRUE(status);
+  EXPECT_EQ(WEXITSTATUS(*status), 1) << ReadFile(dir.path() / "livecheck.log");
+  auto report = nlohmann::json::parse(ReadFile(dir.path() / "report/report.json"));
+  ASSERT_EQ(report["results"].size(), 2u);
+  int errors = 0, passes = 0;
+  for (const auto& r : report["results"]) {
+    if (r["status"] == "ERROR") {
+      ++errors;
+      EXPECT_FALSE(r["error"].get<std::string>().empty());
+    }
+    passes += r["status"] == "PASS";
+  }
+  EXPECT_EQ(errors, 1) << report.dump(1);
+  EXPECT_EQ(passes, 1) << report.dump(1);
+  EXPECT_TRUE(fs::is_empty(runtime));
+}
+
+// Two runs on one report directory: the second is refused, the first is unharmed.
+TEST(FaultTest, SecondRunOnTheSameReportDirectoryIsRefused) {
+  auto dir = testing::MakeTestDir();
+  auto report = dir.path() / "report";
+  fs::create_directories(report);
+  DirectoryClaim first(report, "--report-dir");  // stands for a run in progress
+  auto r = RunProcess({.argv = {LIVECHECK_BINARY, "run", LIVECHECK_SOURCE_DIR "/scenarios/guarantees.toml", "--config",
+                                LIVECHECK_SOURCE_DIR "/fixtures/variants.toml", "--variant", "good", "--images",
+                                (dir.path() / "images").string(), "--report-dir", report.string(), "--accel", "tcg"},
+                       .timeout = std::chrono::minutes(5)});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("is in use by another livecheck run"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(report / "report.json"));
+}
+
+}  // namespace
+}  // namespace livecheck
