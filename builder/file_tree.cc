@@ -10,7 +10,7 @@ namespace livecheck {
 void FileTree::AddParents(const std::string& path) {
   for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
     auto parent = path.substr(0, slash);
-    if (nodes_.count(parent) == 0) nodes_[parent] = FileNode{};
+    nodes_.try_emplace(parent, FileNode{});
   }
 }
 

@@ -14,6 +14,8 @@ timed() {
 
 stage setup
 timed setup bash ci/setup.sh
+stage lint
+timed lint bash ci/lint.sh
 stage configure
 timed configure cmake --preset ci
 stage build
@@ -26,3 +28,7 @@ stage sanitizers
 timed sanitizers-configure cmake --preset asan
 timed sanitizers-build cmake --build --preset asan
 timed sanitizers-test ctest --preset asan -j2
+# Fuzz the parsers of untrusted input (QMP/agent lines, console markers,
+# TOML files, agent evidence) for a bounded time each.
+stage fuzz
+timed fuzz bash ci/fuzz.sh

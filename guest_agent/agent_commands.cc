@@ -1,6 +1,8 @@
 #include "guest_agent/agent_commands.h"
 #include "guest_agent/workloads.h"
 
+#include "common/json_fields.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/reboot.h>
@@ -133,8 +135,9 @@ std::vector<MountEntry> ParseMountInfo(std::string_view text) {
     auto fields = Split(text.substr(start, end - start));
     start = end + 1;
     // id parent major:minor root mount_point options [optional...] - fstype source super_options
-    auto dash = std::find(fields.begin(), fields.end(), std::string_view("-"));
-    if (fields.size() < 6 || dash == fields.end() || dash + 2 >= fields.end()) continue;
+    auto dash_at = static_cast<size_t>(std::find(fields.begin(), fields.end(), std::string_view("-")) - fields.begin());
+    if (fields.size() < 6 || dash_at + 2 >= fields.size()) continue;
+    auto dash = fields.begin() + static_cast<std::ptrdiff_t>(dash_at);
     MountEntry m;
     m.device = std::string(fields[2]);
     m.mount_point = Unescape(fields[4]);
@@ -270,7 +273,7 @@ nlohmann::json Uptime(const std::string& uptime_path) {
 }
 
 nlohmann::json HandleRequest(const nlohmann::json& request) {
-  nlohmann::json response = {{"id", request.value("id", 0)}};
+  nlohmann::json response = {{"id", IntField(request, "id", 0)}};
   try {
     std::string cmd = request.at("cmd").get<std::string>();
     nlohmann::json result;

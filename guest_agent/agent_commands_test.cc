@@ -65,6 +65,9 @@ TEST(AgentCommandsTest, UnknownAndMalformedRequestsAreErrorsNotCrashes) {
   EXPECT_FALSE(r["ok"]);
   r = HandleRequest({{"id", 9}, {"cmd", "statfs"}, {"path", 42}});
   EXPECT_FALSE(r["ok"]);
+  r = HandleRequest({{"id", "not a number"}, {"cmd", 5}});  // found by fuzzing: must not throw
+  EXPECT_EQ(r["id"], 0);
+  EXPECT_FALSE(r["ok"]);
 }
 
 // The real agent binary over pipes: hello line, then one answer per request,

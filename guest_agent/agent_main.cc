@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/json_fields.h"
 #include "common/line_buffer.h"
 #include "guest_agent/agent_commands.h"
 
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
           response = {{"id", 0}, {"ok", false}, {"error", "malformed request"}};
         } else {
           response = livecheck::agent::HandleRequest(request);
-          poweroff = request.value("cmd", "") == "poweroff";
+          poweroff = livecheck::StringField(request, "cmd") == "poweroff";
         }
       }
       WriteAll(out, response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/json_fields.h"
+
 namespace livecheck {
 
 using Clock = std::chrono::steady_clock;
@@ -18,6 +20,7 @@ AgentClient::AgentClient(asio::any_io_executor executor) : channel_(executor, kM
 asio::awaitable<void> AgentClient::Connect(const fs::path& socket, std::chrono::milliseconds timeout) {
   std::string error;
   if (!co_await channel_.Connect(socket, timeout, error)) throw AgentError("agent channel: " + error);
+  co_return;  // explicit: cppcheck does not know coroutines
 }
 
 asio::awaitable<double> AgentClient::WaitReady(std::chrono::milliseconds timeout) {
@@ -41,8 +44,9 @@ asio::awaitable<double> AgentClient::WaitReady(std::chrono::milliseconds timeout
         ++garbage_lines_;  // boot noise before the agent set the port raw
         continue;
       }
-      if (message.value("event", "") == "ready") co_return message.value("uptime", 0.0);
-      if (message.value("ok", false) && message.contains("result")) co_return message["result"].value("uptime", 0.0);
+      if (StringField(message, "event") == "ready") co_return NumberField(message, "uptime", 0.0);
+      if (BoolField(message, "ok", false) && FieldPtr(message, "result"))
+        co_return NumberField(ObjectField(message, "result"), "uptime", 0.0);
     }
   }
   throw AgentError("the guest agent did not answer in time");
@@ -51,7 +55,7 @@ asio::awaitable<double> AgentClient::WaitReady(std::chrono::milliseconds timeout
 asio::awaitable<nlohmann::json> AgentClient::Request(nlohmann::json request, std::chrono::milliseconds timeout) {
   int id = next_id_++;
   request["id"] = id;
-  std::string cmd = request.value("cmd", "?");
+  std::string cmd = StringField(request, "cmd", "?");
   if (!co_await channel_.WriteLine(request.dump())) throw AgentError(fmt::format("agent: cannot send {}", cmd));
   auto deadline = Clock::now() + timeout;
   while (true) {
@@ -69,9 +73,11 @@ asio::awaitable<nlohmann::json> AgentClient::Request(nlohmann::json request, std
       ++garbage_lines_;
       continue;
     }
-    if (message.value("id", -1) != id) continue;  // a hello or a late answer
-    if (!message.value("ok", false)) throw AgentError(fmt::format("agent: {} failed: {}", cmd, message.value("error", "?")));
-    co_return message.value("result", nlohmann::json());
+    if (IntField(message, "id", -1) != id) continue;  // a hello, a late answer or garbage
+    if (!BoolField(message, "ok", false))
+      throw AgentError(fmt::format("agent: {} failed: {}", cmd, StringField(message, "error", "?")));
+    auto* result = FieldPtr(message, "result");
+    co_return result ? *result : nlohmann::json();
   }
 }
 

@@ -69,6 +69,16 @@ TEST(AgentClientTest, GarbageAndHalfLinesBeforeTheAnswerAreSkipped) {
   EXPECT_EQ(garbage, 3);
 }
 
+TEST(AgentClientTest, WrongTypedFieldsAreGarbageNotExceptions) {
+  nlohmann::json answer;
+  auto error = Against("{\"id\": \"1\"}\n{\"id\": [1], \"ok\": \"yes\"}\n{\"id\":1,\"ok\":true,\"result\":7}\n",
+                       [&](AgentClient& agent) -> asio::awaitable<void> {
+                         answer = co_await agent.Request(Ping(), milliseconds(2000));
+                       });
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(answer, 7);
+}
+
 TEST(AgentClientTest, SilentAgentTimesOut) {
   auto error = Against("", [](AgentClient& agent) -> asio::awaitable<void> {
     co_await agent.Request(Ping(), milliseconds(300));

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "common/json_fields.h"
+
 namespace livecheck {
 namespace {
 
@@ -26,16 +28,12 @@ nlohmann::json Field(const nlohmann::json& evidence, const std::string& key) {
   return evidence.is_object() && evidence.contains(key) ? evidence[key] : nlohmann::json::object();
 }
 
-// An evidence field that must be an object (an agent answer); anything else becomes {}.
-nlohmann::json ObjectField(const nlohmann::json& evidence, const std::string& key) {
-  auto value = Field(evidence, key);
-  return value.is_object() ? value : nlohmann::json::object();
-}
+
 
 std::optional<nlohmann::json> FindMount(const nlohmann::json& mounts, const std::string& mount_point) {
   std::optional<nlohmann::json> found;
   for (const auto& m : Objects(mounts))  // the last mount at a point is the visible one
-    if (m.value("mount_point", "") == mount_point) found = m;
+    if (StringField(m, "mount_point") == mount_point) found = m;
   return found;
 }
 
@@ -84,16 +82,16 @@ CheckResult CheckLowerReadonly(const nlohmann::json& e) {
   if (!HasOption(options, "ro"))
     return Verdict("lower-readonly", false, fmt::format("the lower layer is mounted {} (not ro)", options), e);
   auto lower_probe = ObjectField(e, "lower_probe");
-  if (lower_probe.value("written", true) || lower_probe.value("errno", "") != "EROFS")
+  if (BoolField(lower_probe, "written", true) || StringField(lower_probe, "errno") != "EROFS")
     return Verdict("lower-readonly", false,
                    fmt::format("writing to the lower layer gave {} (expected EROFS)",
-                               lower_probe.value("written", false) ? "success" : lower_probe.value("errno", "?")),
+                               BoolField(lower_probe, "written", false) ? "success" : StringField(lower_probe, "errno", "?")),
                    e);
-  if (!ObjectField(e, "union_probe").value("written", false))
+  if (!BoolField(ObjectField(e, "union_probe"), "written", false))
     return Verdict("lower-readonly", false, "a write through the union failed", e);
-  if (!ObjectField(e, "upper_stat").value("exists", false))
+  if (!BoolField(ObjectField(e, "upper_stat"), "exists", false))
     return Verdict("lower-readonly", false, "the file written through the union is not in the upper layer", e);
-  if (ObjectField(e, "lower_stat").value("exists", true))
+  if (BoolField(ObjectField(e, "lower_stat"), "exists", true))
     return Verdict("lower-readonly", false, "the file written through the union appeared in the lower layer", e);
   return Verdict("lower-readonly", true,
                  "lower is a read-only squashfs (write: EROFS); union writes land in the upper layer only", e);
@@ -110,32 +108,32 @@ CheckResult CheckUpperTmpfs(const nlohmann::json& e) {
 }
 
 CheckResult CheckRamCopy(const nlohmann::json& e, const std::vector<RootfsEntry>& manifest) {
-  if (!e.value("toram", false))
+  if (!BoolField(e, "toram", false))
     return Verdict("ram-copy", false, "the image does not claim toram; it was tested as a control", e);
   for (const auto& m : Objects(Field(e, "mounts_before"))) {
-    std::string type = m.value("fs_type", "");
-    if (m.value("mount_point", "") == "/run/live/medium" || type == "vfat" || type == "iso9660")
+    std::string type = StringField(m, "fs_type");
+    if (StringField(m, "mount_point") == "/run/live/medium" || type == "vfat" || type == "iso9660")
       return Verdict("ram-copy", false,
-                     fmt::format("the medium is still mounted at {} ({})", m.value("mount_point", "?"), type), e);
+                     fmt::format("the medium is still mounted at {} ({})", StringField(m, "mount_point", "?"), type), e);
   }
-  if (!e.value("unplugged", false)) return Verdict("ram-copy", false, "the stick could not be unplugged", e);
+  if (!BoolField(e, "unplugged", false)) return Verdict("ram-copy", false, "the stick could not be unplugged", e);
   if (e.contains("verify_error"))
     return Verdict("ram-copy", false,
                    fmt::format("the system depended on the stick: after the unplug {}",
-                               e["verify_error"].get<std::string>()),
+                               StringField(e, "verify_error")),
                    e);
   std::map<std::string, nlohmann::json> seen;
-  for (const auto& f : Objects(Field(e, "files"))) seen[f.value("path", "")] = f;
+  for (const auto& f : Objects(Field(e, "files"))) seen[StringField(f, "path")] = f;
   int checked = 0, bad = 0;
   std::string first_bad;
   for (const auto& entry : manifest) {
     if (entry.type != "file") continue;
     ++checked;
     auto it = seen.find(entry.path);
-    bool ok = it != seen.end() && it->second.value("sha256", "") == entry.sha256;
+    bool ok = it != seen.end() && StringField(it->second, "sha256") == entry.sha256;
     if (!ok) {
       if (bad++ == 0)
-        first_bad = entry.path + (it == seen.end() ? " missing" : " " + it->second.value("error", "changed"));
+        first_bad = entry.path + (it == seen.end() ? " missing" : " " + StringField(it->second, "error", "changed"));
     }
   }
   if (bad > 0)
@@ -181,12 +179,12 @@ CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::stri
   if (!guest_name.empty()) {
     std::string device = "/dev/" + guest_name;
     for (const auto& m : Objects(mounts))
-      if (m.value("source", "").rfind(device, 0) == 0)
+      if (StringField(m, "source").rfind(device, 0) == 0)
         return Verdict("internal-disk-untouched", false,
-                       fmt::format("{} was mounted at {}", m.value("source", ""), m.value("mount_point", "")), evidence);
+                       fmt::format("{} was mounted at {}", StringField(m, "source"), StringField(m, "mount_point")), evidence);
     for (const auto& s : Objects(swaps))
-      if (s.value("device", "").rfind(device, 0) == 0)
-        return Verdict("internal-disk-untouched", false, fmt::format("{} was used as swap", s.value("device", "")),
+      if (StringField(s, "device").rfind(device, 0) == 0)
+        return Verdict("internal-disk-untouched", false, fmt::format("{} was used as swap", StringField(s, "device")),
                        evidence);
   }
   if (disk.wr_operations != 0 || disk.wr_bytes != 0 || disk.hash_before != disk.hash_after ||

@@ -1,5 +1,9 @@
 #include "harness/qmp_client.h"
 
+#include "common/json_fields.h"
+
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace livecheck {
@@ -55,8 +59,10 @@ asio::awaitable<nlohmann::json> QmpClient::Execute(const std::string& command, c
     }
     if (!reply.contains("id") || reply["id"] != id) continue;  // a stale reply to a request that timed out
     if (reply.contains("error"))
-      throw QmpError(fmt::format("QMP: {} failed: {}", command, reply["error"].value("desc", reply["error"].dump())));
-    co_return reply.value("return", nlohmann::json::object());
+      throw QmpError(fmt::format("QMP: {} failed: {}", command,
+                                 StringField(reply["error"], "desc", reply["error"].dump())));
+    auto* value = FieldPtr(reply, "return");
+    co_return value ? *value : nlohmann::json::object();
   }
 }
 
@@ -64,12 +70,12 @@ asio::awaitable<nlohmann::json> QmpClient::WaitEvent(const std::string& name,
                                                      const std::function<bool(const nlohmann::json&)>& match,
                                                      std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
-  for (auto it = pending_events_.begin(); it != pending_events_.end(); ++it) {
-    if ((*it)["event"] == name && match(*it)) {
-      auto event = *it;
-      pending_events_.erase(it);
-      co_return event;
-    }
+  auto queued = std::find_if(pending_events_.begin(), pending_events_.end(),
+                             [&](const nlohmann::json& e) { return e["event"] == name && match(e); });
+  if (queued != pending_events_.end()) {
+    auto event = *queued;
+    pending_events_.erase(queued);
+    co_return event;
   }
   while (true) {
     auto message = co_await ReadMessage(deadline, "event " + name);

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "common/json_fields.h"
 #include "common/process.h"
 #include "common/sha256.h"
 
@@ -48,7 +49,7 @@ int64_t OverlayAllocatedBytes(const fs::path& overlay) {
   auto map = RunChecked({.argv = {"qemu-img", "map", "--output=json", overlay.string()}});
   int64_t bytes = 0;
   for (const auto& extent : nlohmann::json::parse(map.out))
-    if (extent.value("depth", 1) == 0 && extent.value("data", false)) bytes += extent.value("length", int64_t{0});
+    if (IntField(extent, "depth", 1) == 0 && BoolField(extent, "data", false)) bytes += IntField(extent, "length", 0);
   return bytes;
 }
 
@@ -57,7 +58,7 @@ nlohmann::json MergeBlockstats(const nlohmann::json& earlier, const nlohmann::js
   if (!earlier.is_array()) return merged;
   for (const auto& old_entry : earlier) {
     bool present = false;
-    for (const auto& e : merged) present = present || e.value("device", "") == old_entry.value("device", "");
+    for (const auto& e : merged) present = present || StringField(e, "device") == StringField(old_entry, "device");
     if (!present) merged.push_back(old_entry);
   }
   return merged;
@@ -71,9 +72,9 @@ std::vector<DiskEvidence> VmSession::CollectDiskEvidence(const nlohmann::json& b
     if (!disk.overlay.empty()) e.overlay_allocated_bytes = OverlayAllocatedBytes(disk.overlay);
     if (blockstats.is_array())
       for (const auto& s : blockstats)
-        if (s.value("device", "") == disk.drive) {
-          e.wr_operations = s["stats"].value("wr_operations", int64_t{0});
-          e.wr_bytes = s["stats"].value("wr_bytes", int64_t{0});
+        if (StringField(s, "device") == disk.drive) {
+          e.wr_operations = IntField(ObjectField(s, "stats"), "wr_operations", 0);
+          e.wr_bytes = IntField(ObjectField(s, "stats"), "wr_bytes", 0);
         }
     out.push_back(e);
   }

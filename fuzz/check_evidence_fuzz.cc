@@ -1,0 +1,24 @@
+// Agent answers are untrusted JSON of any shape: every check must return a
+// verdict for it, never throw or crash.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/checks.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  auto evidence = nlohmann::json::parse(std::string(reinterpret_cast<const char*>(data), size), nullptr, false);
+  if (evidence.is_discarded()) return 0;
+  std::vector<livecheck::RootfsEntry> manifest = {{"/bin/busybox", "file", 0755, 1, "aa", ""}};
+  (void)livecheck::CheckLowerReadonly(evidence);
+  (void)livecheck::CheckUpperTmpfs(evidence);
+  nlohmann::json ram = evidence.is_object() ? evidence : nlohmann::json::object();
+  ram["toram"] = true;
+  ram["unplugged"] = true;
+  (void)livecheck::CheckRamCopy(ram, manifest);
+  auto list = evidence.is_array() ? evidence : nlohmann::json::array({evidence});
+  (void)livecheck::CheckInternalDiskUntouched({.drive = "internal"}, "sda", list, list);
+  return 0;
+}
