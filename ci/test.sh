@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Sets up a Debian 12 machine, builds livecheck and runs every test:
-# unit tests, image tests (real tools) and boot tests (real QEMU, TCG).
+# Sets up a Debian 12 machine, builds livecheck and runs every test: static
+# analysis, the unit tests under ASan/UBSan, the fuzz targets, and last the
+# whole test suite (unit, image read-back, real QEMU boots, reports), whose
+# ctest summary closes the output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,14 +18,8 @@ stage setup
 timed setup bash ci/setup.sh
 stage lint
 timed lint bash ci/lint.sh
-stage configure
-timed configure cmake --preset ci
-stage build
-timed build cmake --build --preset ci
-stage test
-timed test ctest --preset ci -j2
-# The unit tests once more under AddressSanitizer and UBSan, in their own
-# build directory; any report fails the run.
+# The unit tests under AddressSanitizer and UBSan, in their own build
+# directory; any report fails the run.
 stage sanitizers
 timed sanitizers-configure cmake --preset asan
 timed sanitizers-build cmake --build --preset asan
@@ -32,3 +28,11 @@ timed sanitizers-test ctest --preset asan -j2
 # TOML files, agent evidence) for a bounded time each.
 stage fuzz
 timed fuzz bash ci/fuzz.sh
+stage configure
+timed configure cmake --preset ci
+stage build
+timed build cmake --build --preset ci
+stage test
+start=$SECONDS
+ctest --preset ci -j2
+echo "(test stage took $((SECONDS - start)) s)"
