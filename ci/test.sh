@@ -33,6 +33,4 @@ timed configure cmake --preset ci
 stage build
 timed build cmake --build --preset ci
 stage test
-start=$SECONDS
-ctest --preset ci -j2
-echo "(test stage took $((SECONDS - start)) s)"
+exec ctest --preset ci -j2
