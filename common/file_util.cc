@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -25,6 +26,16 @@ std::string ReadFile(const fs::path& path) {
   if (!in) throw Error(DescribeIoError("read", path, errno));
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return content;
+}
+
+std::string ReadFileFrom(const fs::path& path, uint64_t offset, size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  in.seekg(static_cast<std::streamoff>(offset));
+  std::string data(max_bytes, '\0');
+  in.read(data.data(), static_cast<std::streamsize>(max_bytes));
+  data.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return data;
 }
 
 void WriteFileAtomic(const fs::path& path, const std::string& content, int mode) {

@@ -10,6 +10,10 @@ namespace fs = std::filesystem;
 /// Reads a whole file; throws Error naming the path.
 std::string ReadFile(const fs::path& path);
 
+/// Reads at most `max_bytes` of `path` from byte `offset` on (for following a
+/// growing log); an empty string when there is nothing new or no file.
+std::string ReadFileFrom(const fs::path& path, uint64_t offset, size_t max_bytes);
+
 /// Writes `content` to a temporary file beside `path`, syncs it and renames it
 /// into place, so a reader never sees a half-written file (e.g. on a full disk).
 void WriteFileAtomic(const fs::path& path, const std::string& content, int mode = 0644);

@@ -72,3 +72,19 @@ TEST(DirectoryClaimTest, SecondClaimIsRefusedUntilTheFirstEnds) {
 
 }  // namespace
 }  // namespace livecheck
+
+namespace livecheck {
+namespace {
+
+TEST(ReadFileFromTest, ReadsOnlyNewBytesUpToTheCap) {
+  auto dir = testing::MakeTestDir();
+  auto log = dir.path() / "console.log";
+  EXPECT_EQ(ReadFileFrom(log, 0, 100), "");  // no file yet
+  WriteFileAtomic(log, "first line\nsecond");
+  EXPECT_EQ(ReadFileFrom(log, 0, 5), "first");
+  EXPECT_EQ(ReadFileFrom(log, 11, 100), "second");
+  EXPECT_EQ(ReadFileFrom(log, 17, 100), "");
+}
+
+}  // namespace
+}  // namespace livecheck

@@ -45,12 +45,12 @@ struct ConsoleWatcher {
   std::string pending;
 
   void Poll() {
-    std::error_code ec;
-    auto size = fs::file_size(log, ec);
-    if (ec || size <= parsed_bytes) return;
-    std::string text = ReadFile(log);
-    pending += text.substr(std::min(parsed_bytes, text.size()));
-    parsed_bytes = text.size();
+    // Only the bytes added since the last poll, at most 1 MiB at a time: a
+    // chatty guest costs the same per poll however long its log grows.
+    std::string added = ReadFileFrom(log, parsed_bytes, 1 << 20);
+    if (added.empty()) return;
+    pending += added;
+    parsed_bytes += added.size();
     double now = std::chrono::duration<double>(Clock::now() - start).count();
     size_t newline;
     while ((newline = pending.find('\n')) != std::string::npos) {
