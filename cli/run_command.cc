@@ -74,11 +74,37 @@ std::vector<RunRequest> PlanRequests(const std::vector<Scenario>& scenarios,
   return requests;
 }
 
+const char* const kReportFiles[] = {"report.json", "junit.xml", "report.html"};
+
+// A report directory reused from an earlier run must not mix that run's
+// reports with this one's if this one cannot write its own.
+void RemoveStaleReports(const fs::path& dir) {
+  for (const char* name : kReportFiles) fs::remove(dir / name);
+}
+
+// All three reports or none: a CI job must never publish a junit.xml that
+// belongs to another run or a half-written report.json.
 void WriteReports(const RunReport& report, const fs::path& dir) {
-  fs::create_directories(dir);
-  WriteFileAtomic(dir / "report.json", ReportToJson(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-  WriteFileAtomic(dir / "junit.xml", JunitXml(report));
-  WriteFileAtomic(dir / "report.html", HtmlReport(report));
+  try {
+    WriteFilesTogether(
+        {{dir / kReportFiles[0], ReportToJson(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"},
+         {dir / kReportFiles[1], JunitXml(report)},
+         {dir / kReportFiles[2], HtmlReport(report)}});
+  } catch (const Error& e) {
+    throw Error(fmt::format("no report written: {}", e.what()), kExitEnvironment);
+  }
+}
+
+// The high-water mark of livecheck's own resident memory (not its VMs').
+int64_t PeakRssKib() {
+  std::string status;
+  try {
+    status = ReadFile("/proc/self/status");
+  } catch (const Error&) {
+    return -1;
+  }
+  auto at = status.find("VmHWM:");
+  return at == std::string::npos ? -1 : std::atoll(status.c_str() + at + 6);
 }
 
 }  // namespace
@@ -129,6 +155,7 @@ int RunRunCommand(const RunArgs& args) {
   fs::create_directories(args.report_dir);
   // Two runs writing one report directory would interleave their reports.
   DirectoryClaim claim(args.report_dir, "--report-dir");
+  RemoveStaleReports(args.report_dir);
 
   // 5. Run, then report. A terminal gets a live line per running VM; CI logs get plain lines.
   Say(fmt::format("running {} scenario run(s), {} at once", requests.size(), args.jobs));
@@ -143,8 +170,10 @@ int RunRunCommand(const RunArgs& args) {
   auto outcome = RunAll(requests, options, schedule);
   report.results = std::move(outcome.results);
   report.interrupted = outcome.interrupted;
-  WriteReports(report, args.report_dir);
+  report.peak_rss_kib = PeakRssKib();
+  // The summary first: if the disk is full, the log still has the results.
   std::cout << "\n" << TerminalSummary(report);
+  WriteReports(report, args.report_dir);
   Say(fmt::format("reports: {0}/report.json {0}/junit.xml {0}/report.html", args.report_dir));
 
   if (report.interrupted) return kExitInterrupted;

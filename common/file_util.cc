@@ -38,7 +38,10 @@ std::string ReadFileFrom(const fs::path& path, uint64_t offset, size_t max_bytes
   return data;
 }
 
-void WriteFileAtomic(const fs::path& path, const std::string& content, int mode) {
+namespace {
+
+// Writes and syncs `content` to a temporary file beside `path`; returns its name.
+fs::path WriteTempBeside(const fs::path& path, const std::string& content, int mode) {
   fs::path temp = path;
   temp += fmt::format(".tmp{}", getpid());
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -60,11 +63,34 @@ void WriteFileAtomic(const fs::path& path, const std::string& content, int mode)
     unlink(temp.c_str());
     throw Error(DescribeIoError("write", path, error));
   }
+  return temp;
+}
+
+void RenameInto(const fs::path& temp, const fs::path& path) {
   if (rename(temp.c_str(), path.c_str()) != 0) {
     int error = errno;
     unlink(temp.c_str());
     throw Error(DescribeIoError("rename into", path, error));
   }
+}
+
+}  // namespace
+
+void WriteFileAtomic(const fs::path& path, const std::string& content, int mode) {
+  RenameInto(WriteTempBeside(path, content, mode), path);
+}
+
+void WriteFilesTogether(const std::vector<std::pair<fs::path, std::string>>& files) {
+  std::vector<fs::path> temps;
+  try {
+    for (const auto& [path, content] : files) temps.push_back(WriteTempBeside(path, content, 0644));
+  } catch (const Error&) {
+    for (const auto& temp : temps) unlink(temp.c_str());
+    throw;
+  }
+  // Renames within one directory do not need space: once every file is
+  // written, they all land.
+  for (size_t i = 0; i < files.size(); ++i) RenameInto(temps[i], files[i].first);
 }
 
 void ReplaceWithCopy(const fs::path& from, const fs::path& to) {

@@ -2,6 +2,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace livecheck {
 
@@ -17,6 +19,11 @@ std::string ReadFileFrom(const fs::path& path, uint64_t offset, size_t max_bytes
 /// Writes `content` to a temporary file beside `path`, syncs it and renames it
 /// into place, so a reader never sees a half-written file (e.g. on a full disk).
 void WriteFileAtomic(const fs::path& path, const std::string& content, int mode = 0644);
+
+/// Writes several files all or none: every one goes to a synced temporary file
+/// first and only then are they renamed into place. On a failure no file of
+/// the set is written (earlier versions stay as they were) and an Error is thrown.
+void WriteFilesTogether(const std::vector<std::pair<fs::path, std::string>>& files);
 
 /// Copies `from` to `to`, replacing `to` (never writing through a symlink at `to`).
 void ReplaceWithCopy(const fs::path& from, const fs::path& to);

@@ -16,6 +16,21 @@ TEST(FileUtilTest, AtomicWriteLeavesNoTemporary) {
   EXPECT_EQ(entries, 1);
 }
 
+// A set of reports lands whole or not at all: when the last file cannot be
+// written, the earlier ones keep their old content and no temporary remains.
+TEST(FileUtilTest, WriteFilesTogetherIsAllOrNothing) {
+  auto dir = testing::MakeTestDir();
+  WriteFileAtomic(dir.path() / "a", "old a");
+  EXPECT_ERROR_CONTAINS(WriteFilesTogether({{dir.path() / "a", "new a"}, {dir.path() / "missing/b", "new b"}}),
+                        "missing/b");
+  EXPECT_EQ(ReadFile(dir.path() / "a"), "old a");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir.path())) ++entries;
+  EXPECT_EQ(entries, 1);
+  WriteFilesTogether({{dir.path() / "a", "new a"}, {dir.path() / "b", "new b"}});
+  EXPECT_EQ(ReadFile(dir.path() / "a") + ReadFile(dir.path() / "b"), "new anew b");
+}
+
 TEST(FileUtilTest, ReplaceWithCopyDoesNotWriteThroughSymlink) {
   auto dir = testing::MakeTestDir();
   WriteFileAtomic(dir.path() / "precious", "keep me");

@@ -7,9 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/checks.h"
+#include "common/untrusted_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto evidence = nlohmann::json::parse(std::string(reinterpret_cast<const char*>(data), size), nullptr, false);
+  auto evidence = livecheck::ParseUntrustedJson(std::string_view(reinterpret_cast<const char*>(data), size));
   if (evidence.is_discarded()) return 0;
   std::vector<livecheck::RootfsEntry> manifest = {{"/bin/busybox", "file", 0755, 1, "aa", ""}};
   (void)livecheck::CheckLowerReadonly(evidence);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_fields.h"
+#include "common/untrusted_json.h"
 #include "common/line_buffer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -19,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     pos += bytes.size();
     std::string line;
     while (buffer.Next(line) != livecheck::LineBuffer::Status::kNeedMore) {
-      auto json = nlohmann::json::parse(line, nullptr, false);
+      auto json = livecheck::ParseUntrustedJson(line);
       // The reads the QMP and agent clients make of every message.
       if (json.is_discarded()) continue;
       (void)livecheck::IntField(json, "id", -1);

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "common/json_fields.h"
+#include "common/untrusted_json.h"
 #include "common/line_buffer.h"
 #include "guest_agent/agent_commands.h"
 
@@ -73,7 +74,7 @@ int main(int argc, char** argv) {
       } else if (line.empty()) {
         continue;
       } else {
-        auto request = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+        auto request = livecheck::ParseUntrustedJson(line);
         if (request.is_discarded() || !request.is_object()) {
           response = {{"id", 0}, {"ok", false}, {"error", "malformed request"}};
         } else {

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "common/json_fields.h"
 #include "harness/qemu_args.h"
 #include "harness/qemu_process.h"
 
@@ -44,8 +45,8 @@ AccelChoice ChooseAccel(const std::string& requested, const fs::path& kernel, co
   std::error_code ec;
   if (fs::exists(cache, ec)) {
     auto cached = nlohmann::json::parse(ReadFile(cache), nullptr, false);
-    if (cached.is_object() && cached.contains("accel"))
-      return {cached["accel"], cached.value("reason", "") + " (cached for this host boot)"};
+    auto accel = StringField(cached, "accel");
+    if (accel == "kvm" || accel == "tcg") return {accel, StringField(cached, "reason") + " (cached for this host boot)"};
   }
   TempDir dir(fs::temp_directory_path(), "livecheck-probe-");
   MachineDescription m{.accel = "kvm", .memory_mb = 256, .kernel = kernel, .initrd = initrd,

@@ -1,4 +1,5 @@
 #include "harness/agent_client.h"
+#include "common/untrusted_json.h"
 
 #include <fmt/format.h>
 
@@ -39,7 +40,7 @@ asio::awaitable<double> AgentClient::WaitReady(std::chrono::milliseconds timeout
         ++garbage_lines_;
         continue;
       }
-      auto message = nlohmann::json::parse(line, nullptr, false);
+      auto message = ParseUntrustedJson(line);
       if (message.is_discarded() || !message.is_object()) {
         ++garbage_lines_;  // boot noise before the agent set the port raw
         continue;
@@ -68,7 +69,7 @@ asio::awaitable<nlohmann::json> AgentClient::Request(nlohmann::json request, std
       ++garbage_lines_;
       continue;
     }
-    auto message = nlohmann::json::parse(line, nullptr, false);
+    auto message = ParseUntrustedJson(line);
     if (message.is_discarded() || !message.is_object()) {
       ++garbage_lines_;
       continue;

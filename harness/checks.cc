@@ -75,8 +75,8 @@ bool IsHostCheck(const std::string& name) {
 CheckResult CheckLowerReadonly(const nlohmann::json& e) {
   auto lower = FindMount(Field(e, "mounts"), "/run/live/lower");
   if (!lower) return Verdict("lower-readonly", false, "nothing is mounted at /run/live/lower", e);
-  std::string fs_type = lower->value("fs_type", "");
-  std::string options = lower->value("options", "");
+  std::string fs_type = StringField(*lower, "fs_type");
+  std::string options = StringField(*lower, "options");
   if (fs_type != "squashfs")
     return Verdict("lower-readonly", false, fmt::format("the lower layer is {}, not squashfs", fs_type), e);
   if (!HasOption(options, "ro"))
@@ -100,10 +100,10 @@ CheckResult CheckLowerReadonly(const nlohmann::json& e) {
 CheckResult CheckUpperTmpfs(const nlohmann::json& e) {
   auto upper = FindMount(Field(e, "mounts"), "/run/live/upper");
   if (!upper) return Verdict("upper-tmpfs", false, "nothing is mounted at /run/live/upper", e);
-  std::string fs_type = upper->value("fs_type", "");
+  std::string fs_type = StringField(*upper, "fs_type");
   if (fs_type != "tmpfs")
     return Verdict("upper-tmpfs", false,
-                   fmt::format("the upper layer is {} on {}, not tmpfs", fs_type, upper->value("source", "?")), e);
+                   fmt::format("the upper layer is {} on {}, not tmpfs", fs_type, StringField(*upper, "source", "?")), e);
   return Verdict("upper-tmpfs", true, "the read-write layer is a tmpfs", e);
 }
 

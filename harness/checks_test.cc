@@ -47,6 +47,12 @@ TEST(ChecksTest, MalformedAgentAnswersFailInsteadOfThrowing) {
   EXPECT_EQ(CheckUpperTmpfs(e).status, Status::kFail);
   nlohmann::json r = {{"toram", true}, {"mounts_before", 7}, {"unplugged", true}, {"files", "garbage"}};
   EXPECT_EQ(CheckRamCopy(r, {{"/a", "file", 0644, 1, "x", ""}}).status, Status::kFail);
+  // The fuzzer's second finding: a mount entry whose fields have the wrong type.
+  e = GoodLowerEvidence();
+  e["mounts"][1]["options"] = 2e6;
+  EXPECT_EQ(CheckLowerReadonly(e).status, Status::kFail);
+  e["mounts"][2] = {{"mount_point", "/run/live/upper"}, {"fs_type", 7}, {"source", false}};
+  EXPECT_EQ(CheckUpperTmpfs(e).status, Status::kFail);
 }
 
 TEST(ChecksTest, UpperTmpfs) {

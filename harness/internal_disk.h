@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <filesystem>
 
 namespace livecheck {
@@ -6,11 +7,22 @@ namespace livecheck {
 namespace fs = std::filesystem;
 
 /// Size of the internal disk image: the guest finds it by this size.
-inline constexpr uint64_t kInternalDiskBytes = 64ull << 20;
+inline constexpr uint64_t kInternalDiskBytes = 80ull << 20;
 
-/// A small ext4 image labelled INTERNAL holding /known-file.txt, made
-/// rootless (mkfs.ext4 -d) once per cache directory. Stands for the
-/// machine's own disk, which a live system must never touch.
+/// Stands for the machine's own disk, which a live system must never touch,
+/// laid out like a real one: an MBR table with an ext4 data partition
+/// (label INTERNAL, holding /known-file.txt), a swap partition with a valid
+/// swap signature (label INTSWAP: careless live systems turn it on) and a FAT
+/// partition (label INTFAT, holding KNOWN.TXT). Made rootless (mkfs -d, mkswap
+/// on a file, mkfs.vfat --offset, mcopy) once per cache directory.
 fs::path EnsureInternalDiskImage(const fs::path& cache_dir);
+
+/// The partitions' offsets and sizes in the image, in bytes.
+struct InternalDiskLayout {
+  static constexpr uint64_t kMiB = 1ull << 20;
+  static constexpr uint64_t kExt4Offset = 1 * kMiB, kExt4Bytes = 40 * kMiB;
+  static constexpr uint64_t kSwapOffset = 41 * kMiB, kSwapBytes = 16 * kMiB;
+  static constexpr uint64_t kFatOffset = 57 * kMiB, kFatBytes = 23 * kMiB;
+};
 
 }  // namespace livecheck

@@ -1,4 +1,5 @@
 #include "harness/qmp_client.h"
+#include "common/untrusted_json.h"
 
 #include "common/json_fields.h"
 
@@ -26,7 +27,7 @@ asio::awaitable<nlohmann::json> QmpClient::ReadMessage(Clock::time_point deadlin
       case LineChannel::ReadStatus::kLine: break;
     }
     if (line.empty()) continue;
-    auto message = nlohmann::json::parse(line, nullptr, false);
+    auto message = ParseUntrustedJson(line);
     if (message.is_discarded() || !message.is_object())
       throw QmpError(fmt::format("QMP: malformed message: {}", line.substr(0, 200)));
     if (message.contains("event")) event_log_.push_back(message);

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ struct RunReport {
   std::string accel_reason;
   nlohmann::json host;     ///< hostname, kernel, qemu version, cpus
   bool interrupted = false;
+  int64_t peak_rss_kib = -1;  ///< livecheck's own peak resident memory (VmHWM), -1 unknown
   std::vector<RunResult> results;
 };
 

@@ -41,6 +41,7 @@ struct ConsoleWatcher {
   Clock::time_point start;
   std::function<void(const std::string&)> on_marker;
   std::vector<PhaseTiming> phases;
+  std::string kernel_panic;  // the panic line, once the guest kernel printed one
   size_t parsed_bytes = 0;
   std::string pending;
 
@@ -54,10 +55,15 @@ struct ConsoleWatcher {
     double now = std::chrono::duration<double>(Clock::now() - start).count();
     size_t newline;
     while ((newline = pending.find('\n')) != std::string::npos) {
-      if (auto m = ParsePhaseMarker(std::string_view(pending).substr(0, newline))) {
+      std::string_view line = std::string_view(pending).substr(0, newline);
+      if (auto m = ParsePhaseMarker(line)) {
         phases.push_back({m->phase, m->guest_uptime, now});
         if (on_marker) on_marker(m->phase);
       }
+      // A panicked kernel never reaches the next phase: say so at once
+      // instead of after the scenario's timeout.
+      if (auto at = line.find("Kernel panic - not syncing"); at != std::string_view::npos && kernel_panic.empty())
+        kernel_panic = std::string(line.substr(at, 200));
       pending.erase(0, newline + 1);
     }
     // A guest that prints without newlines must not grow this forever.
@@ -140,6 +146,8 @@ asio::awaitable<void> WaitForPhase(RunContext& ctx, const std::string& phase) {
     if (ctx.console.Seen(phase)) co_return;
     if (ctx.console.Seen("failed"))
       throw Error(fmt::format("the live init failed before phase '{}'", phase));
+    if (!ctx.console.kernel_panic.empty())
+      throw Error(fmt::format("the guest kernel panicked before phase '{}': {}", phase, ctx.console.kernel_panic));
     if (ctx.session.qemu()->WaitExit(milliseconds(0)))
       throw Error(fmt::format("QEMU exited before phase '{}'", phase));
     if (Clock::now() >= ctx.deadline) throw Error(fmt::format("timed out waiting for phase '{}'", phase));
@@ -417,9 +425,12 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     std::error_code ec;
     fs::create_directories(logs, ec);
     auto kept = logs / (RunId(request) + ".console.log");
+    // A log that cannot be kept whole (a full disk) is not kept at all; the
+    // report still carries its tail.
     if (fs::exists(session->console_log(), ec)) {
       fs::copy_file(session->console_log(), kept, fs::copy_options::overwrite_existing, ec);
-      result.console_log = "logs/" + kept.filename().string();
+      if (ec) fs::remove(kept, ec);
+      else result.console_log = "logs/" + kept.filename().string();
     }
   }
   result.phases = console.phases;

@@ -48,6 +48,7 @@ nlohmann::json ReportToJson(const RunReport& report) {
           {"accel", report.accel},
           {"accel_reason", report.accel_reason},
           {"interrupted", report.interrupted},
+          {"livecheck_peak_rss_kib", report.peak_rss_kib},
           {"summary", {{"runs", report.results.size()}, {"passed", passed}, {"failed", failed}, {"errors", errors}}},
           {"results", results},
           {"timing", timing}};
@@ -63,6 +64,7 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
     report.accel_reason = j.value("accel_reason", "");
     report.host = j.at("host");
     report.interrupted = j.at("interrupted").get<bool>();
+    report.peak_rss_kib = j.value("livecheck_peak_rss_kib", int64_t{-1});
     for (const auto& rj : j.at("results")) {
       RunResult r;
       r.scenario = rj.at("scenario").get<std::string>();

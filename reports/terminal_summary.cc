@@ -30,7 +30,9 @@ std::string TerminalSummary(const RunReport& report) {
       if (c.status == Status::kFail) out += fmt::format("    {}: {}\n", c.name, c.summary);
     if (!r.error.empty()) out += fmt::format("    error: {}\n", r.error);
   }
-  out += fmt::format("{} of {} runs passed\n", passed, report.results.size());
+  out += fmt::format("{} of {} runs passed", passed, report.results.size());
+  if (report.peak_rss_kib >= 0) out += fmt::format("; livecheck's peak memory {:.1f} MiB", report.peak_rss_kib / 1024.0);
+  out += "\n";
   return out;
 }
 
