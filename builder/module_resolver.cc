@@ -1,4 +1,5 @@
 #include "builder/module_resolver.h"
+#include "common/text_lines.h"
 
 #include <fmt/format.h>
 
@@ -14,17 +15,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::vector<std::string_view> Lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
 
 }  // namespace
 
@@ -47,7 +37,7 @@ ModuleIndex ParseModuleIndex(std::string_view modules_dep, std::string_view modu
                              const std::string& kernel_version) {
   ModuleIndex index;
   index.kernel_version = kernel_version;
-  for (auto line : Lines(modules_dep)) {
+  for (auto line : SplitLines(modules_dep)) {
     auto colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     std::string path(Trim(line.substr(0, colon)));
@@ -66,7 +56,7 @@ ModuleIndex ParseModuleIndex(std::string_view modules_dep, std::string_view modu
     index.path_by_name[ModuleNameFromPath(path)] = path;
     index.deps_by_path[path] = std::move(deps);
   }
-  for (auto line : Lines(modules_builtin)) {
+  for (auto line : SplitLines(modules_builtin)) {
     auto path = Trim(line);
     if (!path.empty()) index.builtin.insert(ModuleNameFromPath(path));
   }

@@ -20,6 +20,8 @@ packages=(
   chromium
   # running guests
   qemu-system-x86 qemu-utils ovmf
+  # the third-party fixture (Debian live-boot, fixtures/third-party/)
+  mmdebstrap
 )
 
 missing=()

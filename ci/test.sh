@@ -28,6 +28,10 @@ timed sanitizers-test ctest --preset asan -j2
 # TOML files, agent evidence) for a bounded time each.
 stage fuzz
 timed fuzz bash ci/fuzz.sh
+# A live system nobody here built: Debian's live-boot from Debian's packages
+# (cached by recipe digest; a few minutes the first time).
+stage third-party-fixture
+timed third-party-fixture bash fixtures/third-party/debian-live.sh
 stage configure
 timed configure cmake --preset ci
 stage build

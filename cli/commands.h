@@ -25,6 +25,15 @@ struct RunArgs {
   double timeout = 0;  ///< seconds; 0: each scenario's own
   bool keep = false;
   std::string runtime_dir = "/tmp";  ///< where each VM's private directory is made
+  // --image: a medium livecheck did not build.
+  std::string image;
+  std::string boot;
+  std::string kernel, initrd, append;
+  std::string internal_disk;  ///< "", "auto" or a disk image file
+  std::string ready_pattern = "[#$] $";
+  std::string shell_prompt = "[#$] $";
+  std::vector<std::string> checks;
+  int memory_mb = 2048;
 };
 int RunRunCommand(const RunArgs& args);
 

@@ -46,6 +46,20 @@ int Main(int argc, char** argv) {
   run->add_option("--timeout", run_args.timeout, "Per-run timeout in seconds (default: the scenario's)")
       ->check(CLI::PositiveNumber);
   run->add_flag("--keep", run_args.keep, "Keep the VMs' runtime directories");
+  run->add_option("--image", run_args.image, "Test this live medium (USB image or ISO) instead of built variants");
+  run->add_option("--boot", run_args.boot, "With --image: usb-bios, usb-uefi, cdrom or iso-usb");
+  run->add_option("--kernel", run_args.kernel, "With --image: boot this kernel directly (the image is the medium)");
+  run->add_option("--initrd", run_args.initrd, "With --kernel: its initramfs");
+  run->add_option("--append", run_args.append, "With --kernel: the kernel command line");
+  run->add_option("--internal-disk", run_args.internal_disk,
+                  "With --image: attach an internal disk: auto (ext4+swap+FAT) or a disk image (never modified)");
+  run->add_option("--ready-pattern", run_args.ready_pattern, "With --image: console regex meaning booted")
+      ->capture_default_str();
+  run->add_option("--shell-prompt", run_args.shell_prompt, "With --image: console regex of a root shell prompt")
+      ->capture_default_str();
+  run->add_option("--check", run_args.checks, "With --image and no scenario: checks to run (repeatable)");
+  run->add_option("--memory", run_args.memory_mb, "With --image: guest RAM in MiB")
+      ->check(CLI::Range(256, 65536))->capture_default_str();
   run->add_option("--runtime-dir", run_args.runtime_dir, "Parent of the VMs' private runtime directories")
       ->check(CLI::ExistingDirectory)->capture_default_str();
 

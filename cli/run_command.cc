@@ -3,11 +3,14 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
+#include <optional>
 #include <iostream>
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "builder/build_config.h"
 #include "builder/image_builder.h"
@@ -18,6 +21,8 @@
 #include "common/file_util.h"
 #include "common/process.h"
 #include "harness/accel_probe.h"
+#include "harness/checks.h"
+#include "harness/external_image.h"
 #include "harness/internal_disk.h"
 #include "harness/qemu_process.h"
 #include "harness/run_scheduler.h"
@@ -107,20 +112,17 @@ int64_t PeakRssKib() {
   return at == std::string::npos ? -1 : std::atoll(status.c_str() + at + 6);
 }
 
-}  // namespace
+// What a run needs before it starts: the requests, and what to probe KVM with.
+struct RunPlan {
+  std::vector<RunRequest> requests;
+  fs::path probe_kernel, probe_initrd;  ///< empty: nothing to probe KVM with
+  std::optional<fs::path> internal_disk;
+};
 
-int RunRunCommand(const RunArgs& args) {
-  // 1. Inputs: scenarios, variants, shard; all checked before anything runs.
-  std::vector<fs::path> scenario_paths(args.scenarios.begin(), args.scenarios.end());
-  if (scenario_paths.empty()) scenario_paths.push_back("scenarios");
-  auto scenarios = LoadScenarios(scenario_paths);
+// Built variants: load them, build what is missing, every applicable pair.
+RunPlan PlanBuiltVariants(const RunArgs& args, const std::vector<Scenario>& scenarios) {
   auto config = LoadBuildConfig(args.config);
   auto selected = SelectVariants(config, args.variants);
-  std::pair<int, int> shard = args.shard.empty() ? std::pair{1, 1} : ParseShard(args.shard);
-  if (!HaveExecutable("qemu-system-x86_64") || !HaveExecutable("qemu-img"))
-    throw Error("QEMU is not installed (apt-get install qemu-system-x86 qemu-utils)", kExitEnvironment);
-
-  // 2. Images: build what is missing or stale (the builder's cache makes this quick).
   BuildOptions build{.out_dir = args.images, .jobs = args.jobs};
   auto outcomes = BuildImages(config, selected, build);
   int reused = 0;
@@ -133,25 +135,102 @@ int RunRunCommand(const RunArgs& args) {
     if (!manifest) throw Error(fmt::format("{}: no readable manifest.json", dir.string()));
     variants.push_back({*manifest, dir});
   }
+  RunPlan plan{.requests = PlanRequests(scenarios, variants, args.repeat, args.timeout),
+               .probe_kernel = variants[0].second / "vmlinuz",
+               .probe_initrd = variants[0].second / "initrd.img"};
+  for (const auto& r : plan.requests)
+    if (r.scenario.internal_disk) plan.internal_disk = EnsureInternalDiskImage(fs::path(args.images) / ".cache");
+  return plan;
+}
 
-  // 3. The runs: every applicable (scenario, variant, repetition), this shard's share.
-  auto all = PlanRequests(scenarios, variants, args.repeat, args.timeout);
+// --check names without a scenario file: wait until booted, then each check.
+Scenario ScenarioFromChecks(const RunArgs& args) {
+  Scenario scenario{.name = "image", .description = "checks given on the command line"};
+  std::vector<std::string> checks = args.checks;
+  if (checks.empty()) checks = {"union-root", "no-disk-writes", "boot-timing"};
+  if (!args.internal_disk.empty() &&
+      std::find(checks.begin(), checks.end(), "internal-disk-untouched") == checks.end())
+    checks.push_back("internal-disk-untouched");
+  scenario.steps.push_back({.kind = ScenarioStep::Kind::kWait, .arg = "ready", .where = "--ready-pattern"});
+  for (const auto& check : checks) {
+    const auto& names = CheckNames();
+    if (std::find(names.begin(), names.end(), check) == names.end())
+      throw Error(fmt::format("--check {}: unknown check (expected one of: {})", check, fmt::join(names, ", ")));
+    scenario.steps.push_back({.kind = ScenarioStep::Kind::kCheck, .arg = check, .where = "--check"});
+  }
+  scenario.internal_disk = !args.internal_disk.empty();
+  return scenario;
+}
+
+// --image: one medium nobody here built, under every scenario given.
+RunPlan PlanExternalImage(const RunArgs& args, std::vector<Scenario> scenarios) {
+  ExternalImage image{.image = fs::absolute(args.image), .boot = args.boot, .append = args.append,
+                      .ready_pattern = args.ready_pattern, .shell_prompt = args.shell_prompt,
+                      .memory_mb = args.memory_mb};
+  if (!args.kernel.empty()) image.kernel = fs::absolute(args.kernel);
+  if (!args.initrd.empty()) image.initrd = fs::absolute(args.initrd);
+  if (args.boot.empty()) throw Error("--image needs --boot (usb-bios, usb-uefi, cdrom or iso-usb)");
+  ValidateExternalImage(image);
+  if (!args.scenarios.empty() && !args.checks.empty()) throw Error("--check replaces scenario files: give one or the other");
+  if (args.scenarios.empty()) scenarios = {ScenarioFromChecks(args)};
+  RunPlan plan{.probe_kernel = image.kernel, .probe_initrd = image.initrd};
+  bool wants_disk = !args.internal_disk.empty();
+  for (const auto& s : scenarios) wants_disk = wants_disk || s.internal_disk;
+  if (wants_disk) {
+    if (args.internal_disk.empty() || args.internal_disk == "auto") {
+      plan.internal_disk = EnsureInternalDiskImage(fs::path(args.images) / ".cache");
+    } else {
+      if (DetectImageKind(args.internal_disk) != ImageKind::kDiskImage)
+        throw Error(fmt::format("--internal-disk {}: not a disk image", args.internal_disk));
+      plan.internal_disk = fs::absolute(args.internal_disk);
+    }
+  }
+  BuildManifest manifest{.variant = ExternalImageName(image), .boot = args.boot};
+  for (int rep = 1; rep <= args.repeat; ++rep)
+    for (auto scenario : scenarios) {
+      if (!args.internal_disk.empty()) scenario.internal_disk = true;
+      if (args.timeout > 0) scenario.timeout_seconds = args.timeout;
+      RunRequest r{scenario, manifest, image.image.parent_path(), rep};
+      r.external = image;
+      plan.requests.push_back(std::move(r));
+    }
+  return plan;
+}
+
+}  // namespace
+
+int RunRunCommand(const RunArgs& args) {
+  // 1. Inputs: scenarios, variants or the image, shard; all checked before anything runs.
+  std::vector<fs::path> scenario_paths(args.scenarios.begin(), args.scenarios.end());
+  if (scenario_paths.empty() && args.image.empty()) scenario_paths.push_back("scenarios");
+  auto scenarios = scenario_paths.empty() ? std::vector<Scenario>{} : LoadScenarios(scenario_paths);
+  std::pair<int, int> shard = args.shard.empty() ? std::pair{1, 1} : ParseShard(args.shard);
+  if (args.image.empty() && !(args.boot.empty() && args.kernel.empty() && args.checks.empty()))
+    throw Error("--boot, --kernel and --check go with --image");
+  if (!HaveExecutable("qemu-system-x86_64") || !HaveExecutable("qemu-img"))
+    throw Error("QEMU is not installed (apt-get install qemu-system-x86 qemu-utils)", kExitEnvironment);
+
+  // 2. Images: build what is missing or stale (the builder's cache makes this
+  //    quick), or take the user's medium as it is.
+  auto plan = args.image.empty() ? PlanBuiltVariants(args, scenarios) : PlanExternalImage(args, scenarios);
+
+  // 3. The runs: this shard's share.
   std::vector<RunRequest> requests;
-  for (size_t i = 0; i < all.size(); ++i)
-    if (static_cast<int>(i % shard.second) == shard.first - 1) requests.push_back(all[i]);
+  for (size_t i = 0; i < plan.requests.size(); ++i)
+    if (static_cast<int>(i % shard.second) == shard.first - 1) requests.push_back(plan.requests[i]);
   if (requests.empty()) throw Error("no scenario applies to the selected variants (or this shard is empty)");
 
   // 4. The machine: accelerator, the internal disk image when a scenario wants one.
   RunReport report{.started_at = UtcNow(), .host = HostFacts()};
-  auto accel = ChooseAccel(args.accel, variants[0].second / "vmlinuz", variants[0].second / "initrd.img",
-                           fs::path(args.images) / ".cache");
+  AccelChoice accel{"tcg", "no kernel to probe KVM with (--image without --kernel); --accel kvm forces it"};
+  if (args.accel != "auto" || !plan.probe_kernel.empty())
+    accel = ChooseAccel(args.accel, plan.probe_kernel, plan.probe_initrd, fs::path(args.images) / ".cache");
   report.accel = accel.accel;
   report.accel_reason = accel.reason;
   Say(fmt::format("accel: {} ({})", accel.accel, accel.reason));
   RunOptions options{.accel = accel.accel, .timeout_scale = TimeoutScale(), .report_dir = args.report_dir,
                      .runtime_parent = args.runtime_dir, .keep = args.keep};
-  for (const auto& r : requests)
-    if (r.scenario.internal_disk) options.internal_disk_image = EnsureInternalDiskImage(fs::path(args.images) / ".cache");
+  if (plan.internal_disk) options.internal_disk_image = *plan.internal_disk;
   fs::create_directories(args.report_dir);
   // Two runs writing one report directory would interleave their reports.
   DirectoryClaim claim(args.report_dir, "--report-dir");

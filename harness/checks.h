@@ -32,6 +32,18 @@ CheckResult CheckUpperTmpfs(const nlohmann::json& evidence);
 /// files (agent hash-tree answer after unplug).
 CheckResult CheckRamCopy(const nlohmann::json& evidence, const std::vector<RootfsEntry>& manifest);
 
+/// union-root (images without the agent, facts from a console shell): the
+/// root is an overlay whose lower layers sit on read-only mounts (squashfs,
+/// iso9660, erofs or "ro") and whose upper layer is in RAM (tmpfs). ERROR
+/// for fuse unions and aufs, whose branches /proc/mounts does not show.
+CheckResult CheckUnionRoot(const nlohmann::json& mounts);
+
+/// ram-copy for images without the agent: file digests read through the
+/// console shell before the stick is pulled must read back the same after
+/// it (caches dropped). Evidence keys: unplugged, digests_before,
+/// status_before, digests_after, status_after, verify_error.
+CheckResult CheckRamCopyReadback(const nlohmann::json& evidence);
+
 /// One attached disk as the host saw it.
 struct DiskEvidence {
   std::string drive;        ///< QEMU drive id ("stick", "internal")
@@ -53,7 +65,9 @@ CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::stri
                                        const nlohmann::json& mounts, const nlohmann::json& swaps);
 
 /// boot-timing: every expected phase reported, in order, and (when
-/// `budget_seconds` > 0) root-ready reached within the budget of guest time.
+/// `budget_seconds` > 0) root-ready reached within the budget of guest time,
+/// or, without root-ready among `expected` (images without markers), the
+/// last expected phase within the budget of host time.
 CheckResult CheckBootTiming(const std::vector<PhaseTiming>& phases, const std::vector<std::string>& expected,
                             double budget_seconds);
 

@@ -131,9 +131,43 @@ TEST(ChecksTest, BootTimingOrderAndBudget) {
   EXPECT_EQ(CheckBootTiming(phases, {"init", "switch-root", "root-ready"}, 0).status, Status::kPass);
   EXPECT_EQ(CheckBootTiming(phases, {"init", "medium-found", "root-ready"}, 0).summary,
             "phase 'medium-found' never reported (or out of order)");
-  auto r = CheckBootTiming(phases, {"init"}, 2.0);
+  auto r = CheckBootTiming(phases, {"init", "root-ready"}, 2.0);
   EXPECT_EQ(r.status, Status::kFail);
   EXPECT_EQ(r.summary, "root-ready at 2.50 s guest time, over the budget of 2.00 s");
+  // An image without markers: its ready pattern, in host time.
+  std::vector<PhaseTiming> ready = {{"ready", 41.0, 41.0}};
+  EXPECT_EQ(CheckBootTiming(ready, {"ready"}, 30).summary, "ready at 41.00 s after QEMU started, over the budget of 30.00 s");
+  EXPECT_EQ(CheckBootTiming(ready, {"ready"}, 60).status, Status::kPass);
+}
+
+TEST(ChecksTest, UnionRootOverReadOnlyLowerAndRamUpper) {
+  auto live_boot = nlohmann::json::array(
+      {Mount("/run/live/rootfs/filesystem.squashfs", "squashfs", "ro,noatime", "/dev/loop0"),
+       Mount("/run/live/overlay", "tmpfs", "rw,noatime", "tmpfs"),
+       Mount("/", "overlay", "rw,noatime,lowerdir=/run/live/rootfs/filesystem.squashfs/,upperdir=/run/live/overlay/rw,"
+                             "workdir=/run/live/overlay/work", "overlay")});
+  EXPECT_EQ(CheckUnionRoot(live_boot).status, Status::kPass) << CheckUnionRoot(live_boot).summary;
+  auto writable_lower = live_boot;
+  writable_lower[0] = Mount("/run/live/rootfs/filesystem.squashfs", "tmpfs", "rw");
+  EXPECT_EQ(CheckUnionRoot(writable_lower).status, Status::kFail);
+  auto upper_on_disk = live_boot;
+  upper_on_disk[1] = Mount("/run/live/overlay", "ext4", "rw", "/dev/sda1");
+  EXPECT_NE(CheckUnionRoot(upper_on_disk).summary.find("not in RAM"), std::string::npos);
+  EXPECT_EQ(CheckUnionRoot(nlohmann::json::array({Mount("/", "ext4", "rw", "/dev/sda1")})).summary,
+            "the root is ext4 on /dev/sda1, not a union");
+  EXPECT_EQ(CheckUnionRoot(nlohmann::json::array({Mount("/", "fuse.unionfs", "rw")})).status, Status::kError);
+  EXPECT_EQ(CheckUnionRoot("garbage").status, Status::kFail);
+}
+
+TEST(ChecksTest, RamCopyReadback) {
+  nlohmann::json e = {{"unplugged", true}, {"digests_before", "a  /bin/x\n"}, {"status_before", 0},
+                      {"digests_after", "a  /bin/x\n"}, {"status_after", 0}};
+  EXPECT_EQ(CheckRamCopyReadback(e).status, Status::kPass);
+  e["status_after"] = 1;
+  EXPECT_EQ(CheckRamCopyReadback(e).status, Status::kFail);
+  e["status_after"] = 0;
+  e["verify_error"] = "the shell stopped answering";
+  EXPECT_EQ(CheckRamCopyReadback(e).status, Status::kFail);
 }
 
 TEST(ChecksTest, CombinedStatus) {

@@ -34,20 +34,31 @@ asio::awaitable<LineChannel::ReadStatus> LineChannel::ReadLine(Clock::time_point
       case LineBuffer::Status::kOverlong: co_return ReadStatus::kOverlong;
       case LineBuffer::Status::kNeedMore: break;
     }
+    // Once closed, what is still buffered was handed out above.
     if (closed_) co_return ReadStatus::kClosed;
-    if (Clock::now() >= deadline) co_return ReadStatus::kTimeout;
-    char data[4096];
-    timer_.expires_at(deadline);
-    auto result = co_await (socket_.async_read_some(asio::buffer(data), asio::as_tuple(asio::use_awaitable)) ||
-                            timer_.async_wait(asio::as_tuple(asio::use_awaitable)));
-    if (result.index() == 1) co_return ReadStatus::kTimeout;
-    auto [ec, n] = std::get<0>(result);
-    if (ec) {
-      closed_ = true;
-      continue;  // hand out what is buffered first
-    }
-    buffer_.Append(std::string_view(data, n));
+    std::string chunk;
+    auto status = co_await ReadChunk(deadline, chunk);
+    if (status == ReadStatus::kTimeout) co_return status;
+    buffer_.Append(chunk);
   }
+}
+
+asio::awaitable<LineChannel::ReadStatus> LineChannel::ReadChunk(Clock::time_point deadline, std::string& chunk) {
+  chunk.clear();
+  if (closed_) co_return ReadStatus::kClosed;
+  if (Clock::now() >= deadline) co_return ReadStatus::kTimeout;
+  char data[4096];
+  timer_.expires_at(deadline);
+  auto result = co_await (socket_.async_read_some(asio::buffer(data), asio::as_tuple(asio::use_awaitable)) ||
+                          timer_.async_wait(asio::as_tuple(asio::use_awaitable)));
+  if (result.index() == 1) co_return ReadStatus::kTimeout;
+  auto [ec, n] = std::get<0>(result);
+  if (ec) {
+    closed_ = true;
+    co_return ReadStatus::kClosed;
+  }
+  chunk.assign(data, n);
+  co_return ReadStatus::kLine;
 }
 
 asio::awaitable<bool> LineChannel::WriteLine(const std::string& line) {

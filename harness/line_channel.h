@@ -27,6 +27,11 @@ class LineChannel {
   /// Reads the next line (without '\n') before `deadline`.
   asio::awaitable<ReadStatus> ReadLine(std::chrono::steady_clock::time_point deadline, std::string& line);
 
+  /// Reads whatever bytes arrive next, at most 4 KiB, before `deadline`
+  /// (kLine when `chunk` holds data). For byte streams without line ends,
+  /// such as a shell prompt; not to be mixed with ReadLine on one channel.
+  asio::awaitable<ReadStatus> ReadChunk(std::chrono::steady_clock::time_point deadline, std::string& chunk);
+
   /// Writes `line` plus '\n'. Returns false when the peer is gone.
   asio::awaitable<bool> WriteLine(const std::string& line);
 

@@ -9,7 +9,11 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
   std::vector<std::string> argv = {
       "qemu-system-x86_64", "-machine", machine + ",accel=" + m.accel, "-cpu", m.accel == "kvm" ? "qemu64" : "max",
       "-m", std::to_string(m.memory_mb), "-nodefaults", "-display", "none", "-no-reboot", "-nic", "none"};
-  if (!m.serial_log.empty()) {
+  if (!m.console_socket.empty()) {
+    argv.insert(argv.end(), {"-chardev", "socket,id=console,path=" + m.console_socket.string() +
+                                             ",server=on,wait=off,logfile=" + m.serial_log.string(),
+                             "-serial", "chardev:console"});
+  } else if (!m.serial_log.empty()) {
     argv.insert(argv.end(), {"-serial", "file:" + m.serial_log.string()});
   } else {
     argv.insert(argv.end(), {"-serial", "null"});

@@ -34,6 +34,9 @@ struct MachineDescription {
   fs::path ovmf_code = "/usr/share/OVMF/OVMF_CODE_4M.fd";
   fs::path ovmf_vars;                ///< a private, writable copy of OVMF_VARS_4M.fd
   fs::path serial_log;               ///< ttyS0 to this file
+  /// ttyS0 also as a Unix socket (QEMU listens), still logged to serial_log:
+  /// the console shell of images without the agent.
+  fs::path console_socket;
   fs::path qmp_socket;               ///< empty: no QMP
   /// ttyS1 as a Unix socket (QEMU listens): the guest agent's channel. A
   /// second UART rather than virtio-serial: it needs no guest driver, is

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 #include <random>
+#include <regex>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <fmt/format.h>
@@ -14,8 +15,10 @@
 #include "common/process.h"
 #include "harness/agent_client.h"
 #include "harness/checks.h"
+#include "harness/console_shell.h"
 #include "harness/internal_disk.h"
 #include "harness/phase_marker.h"
+#include "harness/proc_tables.h"
 #include "harness/qemu_args.h"
 #include "harness/qmp_client.h"
 #include "harness/vm_session.h"
@@ -42,6 +45,7 @@ struct ConsoleWatcher {
   std::function<void(const std::string&)> on_marker;
   std::vector<PhaseTiming> phases;
   std::string kernel_panic;  // the panic line, once the guest kernel printed one
+  std::optional<std::regex> ready_pattern;  // images without markers: "ready" when the console matches
   size_t parsed_bytes = 0;
   std::string pending;
 
@@ -64,10 +68,19 @@ struct ConsoleWatcher {
       // instead of after the scenario's timeout.
       if (auto at = line.find("Kernel panic - not syncing"); at != std::string_view::npos && kernel_panic.empty())
         kernel_panic = std::string(line.substr(at, 200));
+      NoteReady(line, now);
       pending.erase(0, newline + 1);
     }
+    NoteReady(pending, now);  // a prompt has no newline yet
     // A guest that prints without newlines must not grow this forever.
     if (pending.size() > 4096) pending.clear();
+  }
+
+  void NoteReady(std::string_view text, double now) {
+    if (!ready_pattern || Seen("ready")) return;
+    if (!std::regex_search(CleanConsoleText(text), *ready_pattern)) return;
+    phases.push_back({"ready", now, now});  // no guest clock without markers: host time
+    if (on_marker) on_marker("ready");
   }
 
   bool Seen(const std::string& phase) const {
@@ -114,6 +127,7 @@ struct RunContext {
   VmSession& session;
   QmpClient& qmp;
   AgentClient& agent;
+  ConsoleShell& shell;
   ConsoleWatcher& console;
   Clock::time_point deadline;
   asio::steady_timer& timer;
@@ -133,6 +147,7 @@ struct RunContext {
     return std::max(milliseconds(0), std::min(Scaled(base), left));
   }
   double HostSeconds() const { return std::chrono::duration<double>(Clock::now() - console.start).count(); }
+  bool External() const { return request.external.has_value(); }
 };
 
 asio::awaitable<void> Sleep(RunContext& ctx, milliseconds duration) {
@@ -170,6 +185,24 @@ asio::awaitable<nlohmann::json> Ask(RunContext& ctx, nlohmann::json request, mil
   co_return co_await ctx.agent.Request(std::move(request), ctx.Budget(timeout));
 }
 
+// Images without the agent: the root shell on the console, once it shows.
+asio::awaitable<void> WaitShellReady(RunContext& ctx) {
+  if (ctx.shell.ready()) co_return;
+  co_await WaitForPhase(ctx, "ready");
+  co_await ctx.shell.WaitForPrompt(ctx.request.external->shell_prompt, ctx.Budget(kAgentTimeout));
+  ctx.console.phases.push_back({"shell-ready", ctx.HostSeconds(), ctx.HostSeconds()});
+  if (ctx.console.on_marker) ctx.console.on_marker("shell-ready");
+}
+
+asio::awaitable<ShellOutput> Shell(RunContext& ctx, const std::string& command, milliseconds timeout = kAgentTimeout) {
+  co_await WaitShellReady(ctx);
+  co_return co_await ctx.shell.Run(command, ctx.Budget(timeout));
+}
+
+// What ram-copy reads back through a shell: the digests of up to 200 programs.
+constexpr const char* kDigestCommand =
+    "find /bin /sbin /usr/bin /usr/sbin -type f 2>/dev/null | sort | head -n 200 | xargs sha256sum";
+
 asio::awaitable<void> UnplugStick(RunContext& ctx) {
   if (ctx.stick_unplugged) co_return;
   ctx.blockstats_before_unplug = co_await ctx.qmp.Execute("query-blockstats", NoArguments(), ctx.Budget(kQmpTimeout));
@@ -179,7 +212,34 @@ asio::awaitable<void> UnplugStick(RunContext& ctx) {
   ctx.stick_unplugged = true;
 }
 
+asio::awaitable<CheckResult> RunShellCheck(RunContext& ctx, const std::string& name) {
+  if (name == "union-root") co_return CheckUnionRoot(ParseProcMounts((co_await Shell(ctx, "cat /proc/mounts")).output));
+  if (name == "ram-copy") {
+    if (ctx.request.external->boot == "cdrom")
+      co_return CheckResult{name, Status::kError, "ram-copy pulls a USB stick: use --boot iso-usb or usb-*", {}};
+    nlohmann::json e;
+    auto before = co_await Shell(ctx, kDigestCommand, kHashTimeout);
+    e["digests_before"] = before.output;
+    e["status_before"] = before.exit_status;
+    co_await UnplugStick(ctx);
+    e["unplugged"] = true;
+    try {
+      auto after = co_await ctx.shell.Run(std::string("echo 3 > /proc/sys/vm/drop_caches; ") + kDigestCommand,
+                                          ctx.Budget(kHashTimeout));
+      e["digests_after"] = after.output;
+      e["status_after"] = after.exit_status;
+    } catch (const ShellError& error) {
+      e["verify_error"] = fmt::format("the shell stopped answering ({})", error.what());
+    }
+    co_return CheckRamCopyReadback(e);
+  }
+  co_return CheckResult{name, Status::kError,
+                        "needs the livecheck agent inside the image (for images without it: union-root)", {}};
+}
+
 asio::awaitable<CheckResult> RunAgentCheck(RunContext& ctx, const std::string& name) {
+  if (ctx.External()) co_return co_await RunShellCheck(ctx, name);
+  if (name == "union-root") co_return CheckUnionRoot(co_await Ask(ctx, Cmd("mounts")));
   if (name == "lower-readonly") {
     std::string probe = "livecheck-probe-" + RandomToken();
     nlohmann::json e;
@@ -219,6 +279,7 @@ asio::awaitable<CheckResult> RunAgentCheck(RunContext& ctx, const std::string& n
 }
 
 std::vector<std::string> ExpectedPhases(const RunContext& ctx) {
+  if (ctx.External()) return {"ready"};
   std::vector<std::string> phases = {"init", "modules-loaded", "medium-found", "medium-mounted"};
   if (ctx.request.manifest.toram) phases.push_back("toram-done");
   for (const char* p : {"lower-mounted", "union-mounted", "switch-root", "root-ready"}) phases.push_back(p);
@@ -230,7 +291,8 @@ asio::awaitable<void> RunSteps(RunContext& ctx) {
   for (const auto& step : ctx.request.scenario.steps) {
     switch (step.kind) {
       case ScenarioStep::Kind::kWait:
-        if (step.arg == "agent-ready") co_await WaitAgentReady(ctx);
+        if (ctx.External() && (step.arg == "agent-ready" || step.arg == "shell-ready")) co_await WaitShellReady(ctx);
+        else if (step.arg == "agent-ready") co_await WaitAgentReady(ctx);
         else co_await WaitForPhase(ctx, step.arg);
         break;
       case ScenarioStep::Kind::kCheck:
@@ -251,6 +313,10 @@ asio::awaitable<void> RunSteps(RunContext& ctx) {
         break;
       }
       case ScenarioStep::Kind::kPoweroff:
+        if (ctx.External()) {
+          co_await Shell(ctx, "sync");
+          break;  // the VM is stopped after the steps, its data on disk
+        }
         co_await Ask(ctx, Cmd("poweroff"));
         co_await ctx.qmp.WaitEvent("SHUTDOWN", AnyEvent,
                                    ctx.Budget(kShutdownTimeout));
@@ -269,6 +335,7 @@ asio::awaitable<nlohmann::json> StopVm(RunContext& ctx) {
       co_await ctx.qmp.WaitEvent("SHUTDOWN", AnyEvent,
                                  ctx.Scaled(kShutdownTimeout));
     }
+    if (ctx.External() && ctx.shell.ready()) co_await ctx.shell.Run("sync", ctx.Scaled(kShutdownTimeout));
   } catch (const std::exception&) {
     // A guest that cannot power off still gets its counters read and is stopped.
   }
@@ -283,14 +350,54 @@ asio::awaitable<nlohmann::json> StopVm(RunContext& ctx) {
 }
 
 // The guest's name for the internal disk: the non-removable disk of its size.
-std::string InternalDiskName(const nlohmann::json& block_devices) {
+std::string InternalDiskName(const nlohmann::json& block_devices, uint64_t disk_bytes) {
   for (const auto& d : block_devices)
-    if (IntField(d, "bytes", 0) == static_cast<int64_t>(kInternalDiskBytes) && !BoolField(d, "removable", true))
+    if (IntField(d, "bytes", 0) == static_cast<int64_t>(disk_bytes) && !BoolField(d, "removable", true))
       return StringField(d, "name");
   return "";
 }
 
+uint64_t InternalDiskBytes(const RunOptions& options) {
+  std::error_code ec;
+  auto bytes = fs::file_size(options.internal_disk_image, ec);
+  return ec ? kInternalDiskBytes : bytes;
+}
+
+// A medium nobody here built: its own bootloader, or --kernel/--initrd with
+// it attached. ttyS0 is a socket (the console shell) and still logged.
+MachineDescription DescribeExternalMachine(const RunRequest& request, const RunOptions& options, VmSession& session) {
+  const auto& x = *request.external;
+  MachineDescription machine{.accel = options.accel,
+                             .memory_mb = x.memory_mb,
+                             .serial_log = session.console_log(),
+                             .console_socket = session.console_socket(),
+                             .qmp_socket = session.qmp_socket(),
+                             .no_shutdown = true};
+  machine.boot = x.boot == "usb-uefi" ? BootMode::kUefiUsb : x.boot == "cdrom" ? BootMode::kBiosCdrom : BootMode::kBiosUsb;
+  if (x.boot == "cdrom") {
+    machine.cdrom = x.image;
+    session.AddReadOnly("cd", x.image);
+  } else {
+    machine.stick = session.AddOverlay("stick", x.image);
+    machine.stick_format = "qcow2";
+    machine.stick_read_only = false;
+  }
+  if (!x.kernel.empty()) {
+    machine.boot = BootMode::kDirectKernel;
+    machine.kernel = x.kernel;
+    machine.initrd = x.initrd;
+    machine.append = x.append;
+  }
+  if (machine.boot == BootMode::kUefiUsb) {
+    machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
+    ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
+  }
+  if (request.scenario.internal_disk) machine.internal_disk = session.AddOverlay("internal", options.internal_disk_image);
+  return machine;
+}
+
 MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& options, VmSession& session) {
+  if (request.external) return DescribeExternalMachine(request, options, session);
   const auto& m = request.manifest;
   MachineDescription machine{.boot = BootModeFor(m.boot),
                              .accel = options.accel,
@@ -352,6 +459,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     session = std::make_unique<VmSession>(options.runtime_parent, options.keep);
     auto machine = DescribeMachine(request, options, *session);
     console.log = session->console_log();
+    if (request.external) console.ready_pattern = std::regex(request.external->ready_pattern);
     if (options.on_phase) console.on_marker = [&, id = RunId(request)](const std::string& phase) { options.on_phase(id, phase); };
 
     // 2. Start QEMU and connect its channels.
@@ -359,12 +467,14 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     session->Start(QemuCommand(machine));
     QmpClient qmp(executor);
     AgentClient agent(executor);
+    ConsoleShell shell(executor);
     asio::steady_timer timer(executor);
     auto deadline = Clock::now() + milliseconds(static_cast<int64_t>(request.scenario.timeout_seconds * 1000 *
                                                                      options.timeout_scale));
-    RunContext ctx{request, options, *session, qmp, agent, console, deadline, timer, result};
+    RunContext ctx{request, options, *session, qmp, agent, shell, console, deadline, timer, result};
     co_await qmp.Connect(session->qmp_socket(), ctx.Scaled(kConnectTimeout));
-    co_await agent.Connect(session->agent_socket(), ctx.Scaled(kConnectTimeout));
+    if (ctx.External()) co_await shell.Connect(session->console_socket(), ctx.Scaled(kConnectTimeout));
+    else co_await agent.Connect(session->agent_socket(), ctx.Scaled(kConnectTimeout));
 
     // 3. The scenario's steps; agent checks are decided as they come.
     nlohmann::json mounts, swaps, block_devices;
@@ -382,6 +492,14 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
         swaps = co_await ctx.agent.Request(Cmd("swaps"), ctx.Budget(kAgentTimeout));
         block_devices = co_await ctx.agent.Request(Cmd("block-devices"), ctx.Budget(kAgentTimeout));
       } catch (const AgentError&) {
+      }
+    }
+    if (ctx.External() && shell.ready() && step_error.empty()) {
+      try {
+        mounts = ParseProcMounts((co_await shell.Run("cat /proc/mounts", ctx.Budget(kAgentTimeout))).output);
+        swaps = ParseProcSwaps((co_await shell.Run("cat /proc/swaps", ctx.Budget(kAgentTimeout))).output);
+        block_devices = ParseBlockDevices((co_await shell.Run(kListBlockDevicesCommand, ctx.Budget(kAgentTimeout))).output);
+      } catch (const ShellError&) {
       }
     }
 
@@ -403,7 +521,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
         if (it == disks.end())
           result.checks.push_back({name, Status::kError, "the scenario attaches no internal disk", {}});
         else
-          result.checks.push_back(CheckInternalDiskUntouched(*it, InternalDiskName(block_devices), mounts, swaps));
+          result.checks.push_back(CheckInternalDiskUntouched(*it, InternalDiskName(block_devices, InternalDiskBytes(options)), mounts, swaps));
       }
     }
     result.qmp_events = qmp.event_log();

@@ -1,12 +1,14 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <boost/asio.hpp>
 
 #include "builder/manifest.h"
 #include "harness/run_result.h"
+#include "harness/external_image.h"
 #include "harness/scenario.h"
 
 namespace livecheck {
@@ -34,6 +36,9 @@ struct RunRequest {
   int repetition = 1;
   std::string extra_append;  ///< more kernel arguments (direct boots), e.g. "live.union=unionfs-fuse"
   std::string label;         ///< tells runs of one variant apart in ids and log names (e.g. the backend)
+  /// Set for `--image`: a medium livecheck did not build, driven through a
+  /// console shell instead of the agent (manifest then only names it).
+  std::optional<ExternalImage> external;
 };
 
 /// Boots the variant, runs the scenario's steps and checks, stops the VM and

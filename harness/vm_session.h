@@ -28,6 +28,7 @@ class VmSession {
   fs::path qmp_socket() const { return dir_ / "qmp.sock"; }
   fs::path agent_socket() const { return dir_ / "agent.sock"; }
   fs::path console_log() const { return dir_ / "console.log"; }
+  fs::path console_socket() const { return dir_ / "console.sock"; }
 
   /// A qcow2 overlay backed by `image`, so the guest can write (and we can
   /// see it) while the user's image is never opened writable. Records the

@@ -1,0 +1,193 @@
+// `livecheck run --image`: live media livecheck did not build, driven through
+// the root shell on their serial console. Bad input first (no VM), then
+// livecheck's own fixture images treated as foreign (each negative control
+// must fail its console check), then Debian's live-boot built by
+// fixtures/third-party/debian-live.sh.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "common/file_util.h"
+#include "common/process.h"
+#include "common/sha256.h"
+#include "common/testing.h"
+
+namespace livecheck {
+namespace {
+
+struct ImageRun {
+  ProcessResult process;
+  nlohmann::json result;                      // the one result of the run
+  std::map<std::string, std::string> checks;  // name -> status
+  std::map<std::string, std::string> summaries;
+};
+
+ImageRun RunImage(const fs::path& work, const std::string& name, std::vector<std::string> flags,
+                  std::chrono::minutes timeout = std::chrono::minutes(10)) {
+  std::vector<std::string> argv = {LIVECHECK_BINARY, "run", "--images", (work / "images").string(), "--report-dir",
+                                   (work / ("report-" + name)).string(), "--accel", "tcg"};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  ImageRun run{.process = RunProcess({.argv = argv, .timeout = timeout})};
+  std::error_code ec;
+  if (fs::exists(work / ("report-" + name) / "report.json", ec)) {
+    run.result = nlohmann::json::parse(ReadFile(work / ("report-" + name) / "report.json"))["results"][0];
+    for (const auto& c : run.result["checks"]) {
+      run.checks[c["name"].get<std::string>()] = c["status"].get<std::string>();
+      run.summaries[c["name"].get<std::string>()] = c["summary"].get<std::string>();
+    }
+  }
+  return run;
+}
+
+TEST(ImageRunTest, BadInputIsOneLineAndExitTwo) {
+  auto dir = testing::MakeTestDir();
+  auto text = dir.path() / "notes.txt";
+  WriteFileAtomic(text, std::string(40000, 'x'));
+  auto r = RunImage(dir.path(), "text", {"--image", text.string(), "--boot", "usb-bios"});
+  EXPECT_EQ(r.process.exit_code, 2);
+  EXPECT_NE(r.process.err.find(text.string() + ": not a disk image or ISO"), std::string::npos) << r.process.err;
+  auto disk = dir.path() / "disk.img";
+  std::string sector(1 << 20, '\0');
+  sector[510] = '\x55';
+  sector[511] = '\xaa';
+  WriteFileAtomic(disk, sector);
+  auto expect_error = [&](std::vector<std::string> flags, const std::string& message) {
+    auto run = RunImage(dir.path(), "bad", flags);
+    EXPECT_EQ(run.process.exit_code, 2) << message;
+    EXPECT_NE(run.process.err.find(message), std::string::npos) << run.process.err;
+    EXPECT_EQ(std::count(run.process.err.begin(), run.process.err.end(), '\n'), 1) << run.process.err;
+  };
+  expect_error({"--image", disk.string(), "--boot", "cdrom"}, "is not an ISO image");
+  expect_error({"--image", disk.string()}, "--image needs --boot");
+  expect_error({"--image", disk.string(), "--boot", "floppy"}, "--boot floppy: expected");
+  expect_error({"--image", disk.string(), "--boot", "usb-bios", "--check", "telepathy"}, "--check telepathy: unknown check");
+  expect_error({"--image", disk.string(), "--boot", "usb-bios", "--shell-prompt", "[oops"}, "--shell-prompt '[oops'");
+  expect_error({"--image", (dir.path() / "missing.iso").string(), "--boot", "cdrom"}, "missing.iso: no such file");
+  expect_error({"--image", disk.string(), "--boot", "usb-bios", "--kernel", disk.string()}, "--kernel and --initrd go together");
+  expect_error({"--boot", "usb-bios"}, "--boot, --kernel and --check go with --image");
+  // An image that does not boot: an ERROR naming the wait, never a hang; the file is untouched.
+  auto digest = Sha256File(disk);
+  auto run = RunImage(dir.path(), "noboot", {"--image", disk.string(), "--boot", "usb-bios", "--timeout", "15"});
+  EXPECT_EQ(run.process.exit_code, 1) << run.process.out << run.process.err;
+  EXPECT_EQ(run.result["status"], "ERROR");
+  EXPECT_NE(run.result["error"].get<std::string>().find("timed out waiting for phase 'ready'"), std::string::npos);
+  EXPECT_EQ(Sha256File(disk), digest);
+}
+
+// livecheck's own fixtures, booted as if foreign: kernel, initrd and stick
+// given on the command line, the facts read through the console shell.
+class OwnImagesAsForeign : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir(fs::temp_directory_path(), "livecheck-image-run-");
+    auto r = RunProcess({.argv = {LIVECHECK_BINARY, "build", "--config", LIVECHECK_SOURCE_DIR "/fixtures/variants.toml",
+                                  "--variant", "good", "--variant", "good-toram", "--variant", "bad-writable-lower",
+                                  "--variant", "bad-upper-on-block", "--variant", "bad-swaps-internal", "--out",
+                                  (dir_->path() / "fixtures").string()},
+                         .timeout = std::chrono::minutes(5)});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static std::vector<std::string> Flags(const std::string& variant, const std::string& append) {
+    auto v = dir_->path() / "fixtures" / variant;
+    return {"--image", (v / "stick.img").string(), "--boot", "usb-bios", "--kernel", (v / "vmlinuz").string(),
+            "--initrd", (v / "initrd.img").string(), "--append", "console=ttyS0,115200 quiet panic=-1 " + append,
+            "--internal-disk", "auto", "--timeout", "180"};
+  }
+  static std::vector<std::string> WithChecks(std::vector<std::string> flags) {
+    for (const char* c : {"union-root", "no-disk-writes", "boot-timing", "internal-disk-untouched", "ram-copy"})
+      flags.insert(flags.end(), {"--check", c});
+    return flags;
+  }
+  static TempDir* dir_;
+};
+TempDir* OwnImagesAsForeign::dir_ = nullptr;
+
+TEST_F(OwnImagesAsForeign, EachConsoleCheckFailsOnItsNegativeControl) {
+  auto digest = Sha256File(dir_->path() / "fixtures/good-toram/stick.img");
+  auto run = [&](const std::string& variant, const std::string& append) {
+    return std::async(std::launch::async, [=] { return RunImage(dir_->path(), variant, WithChecks(Flags(variant, append))); });
+  };
+  auto toram = run("good-toram", "live.toram=1");
+  auto good = run("good", "");
+  auto toram_run = toram.get(), good_run = good.get();
+  auto lower = run("bad-writable-lower", "");
+  auto upper = run("bad-upper-on-block", "");
+  auto lower_run = lower.get(), upper_run = upper.get();
+  auto swaps_run = run("bad-swaps-internal", "").get();
+
+  std::map<std::string, std::string> all_pass = {{"union-root", "PASS"}, {"no-disk-writes", "PASS"},
+                                                 {"boot-timing", "PASS"}, {"internal-disk-untouched", "PASS"},
+                                                 {"ram-copy", "PASS"}};
+  EXPECT_EQ(toram_run.checks, all_pass) << toram_run.process.out;
+  auto expect = [&](const ImageRun& r, std::map<std::string, std::string> failing) {
+    auto expected = all_pass;
+    for (const auto& [check, status] : failing) expected[check] = status;
+    EXPECT_EQ(r.checks, expected) << r.process.out << r.process.err;
+  };
+  expect(good_run, {{"ram-copy", "FAIL"}});  // the control: no toram, the stick is needed
+  expect(lower_run, {{"union-root", "FAIL"}, {"ram-copy", "PASS"}});
+  expect(upper_run, {{"union-root", "FAIL"}, {"ram-copy", "FAIL"}});
+  expect(swaps_run, {{"internal-disk-untouched", "FAIL"}, {"ram-copy", "FAIL"}});
+  EXPECT_NE(lower_run.summaries["union-root"].find("(tmpfs), which is writable"), std::string::npos);
+  EXPECT_NE(upper_run.summaries["union-root"].find("(ext4), not in RAM"), std::string::npos);
+  EXPECT_NE(swaps_run.summaries["internal-disk-untouched"].find("was used as swap"), std::string::npos);
+  EXPECT_EQ(Sha256File(dir_->path() / "fixtures/good-toram/stick.img"), digest) << "the user's image is never modified";
+}
+
+TEST_F(OwnImagesAsForeign, ConsoleWithoutThePromptIsAnErrorWithTheTail) {
+  auto flags = Flags("good", "");
+  flags.insert(flags.end(), {"--shell-prompt", "NEVER-SEEN> $", "--check", "union-root"});
+  auto r = RunImage(dir_->path(), "noprompt", flags);
+  EXPECT_EQ(r.process.exit_code, 1);
+  EXPECT_EQ(r.result["status"], "ERROR") << r.result.dump(1);
+  EXPECT_NE(r.result["error"].get<std::string>().find("no shell prompt matching /NEVER-SEEN> $/"), std::string::npos)
+      << r.result["error"];
+  EXPECT_NE(r.result["console_tail"].get<std::string>().find("root-ready"), std::string::npos);
+}
+
+// Debian 12 with live-boot, built from Debian's packages (cached). Its
+// options: boot=live (ram-copy fails: the stick is needed), toram (all
+// pass), swap (live-boot turns on the internal disk's swap: FAIL).
+TEST(DebianLiveBootTest, NoTraceChecksWithAndWithoutToramAndSwap) {
+  auto fixture = RunProcess({.argv = {"bash", LIVECHECK_SOURCE_DIR "/fixtures/third-party/debian-live.sh"},
+                             .timeout = std::chrono::minutes(20)});
+  ASSERT_EQ(fixture.exit_code, 0) << fixture.err;
+  std::string out = fixture.out.substr(0, fixture.out.find_last_not_of('\n') + 1);
+  fs::path d = out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);  // its last line
+  auto dir = testing::MakeTestDir();
+  auto flags = [&](const std::string& append) {
+    std::vector<std::string> f = {LIVECHECK_SOURCE_DIR "/scenarios/images/live-boot.toml", "--image",
+                                  (d / "debian-live.iso").string(), "--boot", "iso-usb"};
+    if (!append.empty())
+      f.insert(f.end(), {"--kernel", (d / "vmlinuz").string(), "--initrd", (d / "initrd.img").string(), "--append",
+                         "console=ttyS0,115200 boot=live " + append});
+    return f;
+  };
+  auto plain = std::async(std::launch::async, [&] { return RunImage(dir.path(), "plain", flags(""), std::chrono::minutes(15)); });
+  auto toram = std::async(std::launch::async, [&] { return RunImage(dir.path(), "toram", flags("toram"), std::chrono::minutes(15)); });
+  auto plain_run = plain.get(), toram_run = toram.get();
+  auto swap_run = RunImage(dir.path(), "swap", flags("swap"), std::chrono::minutes(15));
+
+  std::map<std::string, std::string> all_pass = {{"union-root", "PASS"}, {"no-disk-writes", "PASS"},
+                                                 {"boot-timing", "PASS"}, {"internal-disk-untouched", "PASS"},
+                                                 {"ram-copy", "PASS"}};
+  auto with = [&](std::map<std::string, std::string> failing) {
+    auto expected = all_pass;
+    for (const auto& [check, status] : failing) expected[check] = status;
+    return expected;
+  };
+  EXPECT_EQ(plain_run.checks, with({{"ram-copy", "FAIL"}})) << plain_run.process.out << plain_run.process.err;
+  EXPECT_EQ(toram_run.checks, all_pass) << toram_run.process.out << toram_run.process.err;
+  EXPECT_EQ(swap_run.checks, with({{"internal-disk-untouched", "FAIL"}, {"ram-copy", "FAIL"}}))
+      << swap_run.process.out << swap_run.process.err;
+  EXPECT_NE(swap_run.summaries["internal-disk-untouched"].find("2 was used as swap"), std::string::npos)
+      << swap_run.summaries["internal-disk-untouched"];
+}
+
+}  // namespace
+}  // namespace livecheck
