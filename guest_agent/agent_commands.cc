@@ -1,4 +1,5 @@
 #include "guest_agent/agent_commands.h"
+#include "guest_agent/secret_commands.h"
 #include "guest_agent/workloads.h"
 
 #include "common/json_fields.h"
@@ -292,6 +293,10 @@ nlohmann::json HandleRequest(const nlohmann::json& request) {
       result = WriteProbe("/proc/sys/vm/drop_caches", "3\n");
     } else if (cmd == "workload") {
       result = RunWorkload(request);
+    } else if (cmd == "plant-secret") {
+      result = PlantSecret(request.at("hex").get<std::string>(), request.at("paths").get<std::vector<std::string>>());
+    } else if (cmd == "secret-tmpfs") {
+      result = SecretInTmpfs(request.at("hex").get<std::string>(), request.value("dir", "/run/livecheck-secret"));
     } else if (cmd == "poweroff") {
       sync();
       result = {{"powering_off", true}};

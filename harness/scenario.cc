@@ -18,7 +18,7 @@ namespace {
 
 const std::set<std::string> kTopKeys = {"description",       "variants", "boots",       "boot", "toram",
                                         "timeout",           "internal_disk", "boot_budget", "step",
-                                        "internal_disk_bus", "usb",      "iso_boot"};
+                                        "internal_disk_bus", "usb",      "iso_boot",  "ram_residue_max"};
 const std::set<std::string> kStepKeys = {"wait", "check", "unplug", "sleep", "poweroff", "workload"};
 const std::set<std::string> kWorkloads = {"small-files", "stat-walk",   "seq-write", "seq-read",
                                           "copy-up",     "random-read", "cold-read"};
@@ -153,6 +153,10 @@ ScenarioResult ParseScenario(std::string_view text, const fs::path& file) {
       if (auto v = Seconds(node, k, problems)) s.timeout_seconds = *v;
     } else if (k == "boot_budget") {
       if (auto v = Seconds(node, k, problems)) s.boot_budget_seconds = *v;
+    } else if (k == "ram_residue_max") {
+      auto v = node.value<int64_t>();
+      if (v && *v >= 0) s.ram_residue_max = *v;
+      else problems.Add(node, "'ram_residue_max' must be a whole number >= 0");
     } else if (k == "internal_disk") {
       if (auto v = node.value<bool>()) s.internal_disk = *v;
       else problems.Add(node, "'internal_disk' must be true or false");

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -31,6 +32,7 @@ struct Scenario {
   std::string usb = "xhci";           ///< how the stick is emulated: xhci, ehci or uas
   bool iso_as_usb = false;            ///< iso variants: boot the ISO as a USB stick, not a CD
   double boot_budget_seconds = 0;     ///< boot-timing: root-ready within this guest time
+  int64_t ram_residue_max = 0;        ///< ram-residue: copies of the secret allowed in RAM
   std::vector<ScenarioStep> steps;
 };
 

@@ -21,6 +21,7 @@
 #include "harness/proc_tables.h"
 #include "harness/qemu_args.h"
 #include "harness/qmp_client.h"
+#include "harness/token_scan.h"
 #include "harness/vm_session.h"
 
 namespace livecheck {
@@ -112,6 +113,11 @@ nlohmann::json HashTreeRequest() {
 nlohmann::json DeviceId(const std::string& id) { return {{"id", id}}; }
 nlohmann::json WorkloadRequest(const std::string& name) { return {{"cmd", "workload"}, {"workload", name}}; }
 nlohmann::json NoArguments() { return nlohmann::json::object(); }
+nlohmann::json PlantSecretRequest(const std::string& token, const std::vector<std::string>& paths) {
+  return {{"cmd", "plant-secret"}, {"hex", HexEncode(token)}, {"paths", paths}};
+}
+nlohmann::json SecretTmpfsRequest(const std::string& token) { return {{"cmd", "secret-tmpfs"}, {"hex", HexEncode(token)}}; }
+nlohmann::json DumpMemoryArguments(const fs::path& file) { return {{"paging", false}, {"protocol", "file:" + file.string()}}; }
 bool IsStickDeleted(const nlohmann::json& e) { return StringField(ObjectField(e, "data"), "device") == "stickdev"; }
 bool AnyEvent(const nlohmann::json&) { return true; }
 
@@ -137,6 +143,7 @@ struct RunContext {
   bool stick_unplugged = false;
   bool powered_off = false;
   std::vector<std::string> deferred_checks;
+  nlohmann::json canary;  // what the canary step planted, for the scan after power-off
 
   milliseconds Scaled(milliseconds base) const {
     return milliseconds(static_cast<int64_t>(static_cast<double>(base.count()) * options.timeout_scale));
@@ -202,6 +209,78 @@ asio::awaitable<ShellOutput> Shell(RunContext& ctx, const std::string& command, 
 // What ram-copy reads back through a shell: the digests of up to 200 programs.
 constexpr const char* kDigestCommand =
     "find /bin /sbin /usr/bin /usr/sbin -type f 2>/dev/null | sort | head -n 200 | xargs sha256sum";
+
+// Where a session's secrets go: its files in the union, its shell history, tmpfs.
+const std::vector<std::string> kCanaryPaths = {"/root/livecheck-canary.txt", "/root/.bash_history",
+                                               "/root/.ash_history", "/livecheck-canary.txt",
+                                               "/tmp/livecheck-canary.txt", "/run/livecheck-canary.txt",
+                                               "/dev/shm/livecheck-canary.txt"};
+
+// What the shell printed for each path: "ok PATH" or "fail PATH".
+nlohmann::json PlantedFromShell(const std::string& output) {
+  auto planted = nlohmann::json::array();
+  for (const auto& path : kCanaryPaths)
+    planted.push_back({{"path", path}, {"written", output.find("ok " + path + "\n") != std::string::npos}});
+  return planted;
+}
+
+asio::awaitable<void> PlantCanary(RunContext& ctx) {
+  std::string token = RandomSecretToken("LCCANARY");
+  ctx.canary = nlohmann::json::object();
+  ctx.canary["token"] = token;
+  if (ctx.External()) {
+    std::string command = "mkdir -p /root; for f in";
+    for (const auto& p : kCanaryPaths) command += " " + p;
+    command += "; do printf '%s\\n' " + token + " >> $f 2>/dev/null && echo ok $f || echo fail $f; done; sync";
+    ctx.canary["planted"] = PlantedFromShell((co_await Shell(ctx, command)).output);
+  } else {
+    ctx.canary["planted"] = co_await Ask(ctx, PlantSecretRequest(token, kCanaryPaths));
+  }
+}
+
+// After power-off: every byte of every disk file, the user's images and our overlays.
+CheckResult ScanForCanary(RunContext& ctx) {
+  nlohmann::json evidence = ctx.canary;
+  std::string token = StringField(evidence, "token");
+  if (token.empty()) return {"canary", Status::kError, "the canary step did not run", evidence};
+  evidence["scanned"] = nlohmann::json::array();
+  evidence["findings"] = nlohmann::json::array();
+  for (const auto& file : ctx.session.DiskFiles()) {
+    std::error_code ec;
+    evidence["scanned"].push_back({{"drive", file.drive}, {"file", file.path.string()},
+                                   {"bytes", static_cast<int64_t>(fs::file_size(file.path, ec))}});
+    for (auto offset : FindToken(file.path, token, 20)) {
+      nlohmann::json finding = {{"drive", file.drive}, {"file", file.path.string()}, {"file_offset", offset}};
+      if (!file.overlay) finding["guest_offset"] = offset;
+      else if (auto guest = OverlayGuestOffset(file.path, offset)) finding["guest_offset"] = *guest;
+      evidence["findings"].push_back(finding);
+    }
+  }
+  return CheckCanary(evidence);
+}
+
+// Tails' memory-erasure test: a secret in a tmpfs that is then unmounted,
+// and a dump of all guest RAM counted for it.
+asio::awaitable<CheckResult> CheckRamResidueNow(RunContext& ctx) {
+  std::string token = RandomSecretToken("LCSECRET");
+  nlohmann::json evidence = {{"max", ctx.request.scenario.ram_residue_max}};
+  if (ctx.External()) {
+    auto out = co_await Shell(ctx, "mkdir -p /run/lcsecret && mount -t tmpfs -o size=1m lcsecret /run/lcsecret && "
+                                   "printf '%s\\n' " + token + " > /run/lcsecret/secret.txt && sync && "
+                                   "umount /run/lcsecret && rmdir /run/lcsecret && echo secret-ok");
+    bool ok = out.output.find("secret-ok") != std::string::npos;
+    evidence["secret"] = {{"mounted", ok}, {"written", ok}, {"unmounted", ok}, {"errno", ok ? "" : out.output}};
+  } else {
+    evidence["secret"] = co_await Ask(ctx, SecretTmpfsRequest(token));
+  }
+  auto dump = ctx.session.dir() / "memory.dump";
+  co_await ctx.qmp.Execute("dump-guest-memory", DumpMemoryArguments(dump), ctx.Budget(kHashTimeout));
+  std::error_code ec;
+  evidence["dump_bytes"] = static_cast<int64_t>(fs::file_size(dump, ec));
+  evidence["count"] = static_cast<int64_t>(FindToken(dump, token, 100000).size());
+  fs::remove(dump, ec);
+  co_return CheckRamResidue(evidence);
+}
 
 asio::awaitable<void> UnplugStick(RunContext& ctx) {
   if (ctx.stick_unplugged) co_return;
@@ -297,7 +376,9 @@ asio::awaitable<void> RunSteps(RunContext& ctx) {
         break;
       case ScenarioStep::Kind::kCheck:
         if (ctx.console.on_marker) ctx.console.on_marker("check " + step.arg);
-        if (IsHostCheck(step.arg)) ctx.deferred_checks.push_back(step.arg);
+        if (step.arg == "canary") co_await PlantCanary(ctx);
+        if (step.arg == "ram-residue") ctx.result.checks.push_back(co_await CheckRamResidueNow(ctx));
+        else if (IsHostCheck(step.arg)) ctx.deferred_checks.push_back(step.arg);
         else ctx.result.checks.push_back(co_await RunAgentCheck(ctx, step.arg));
         break;
       case ScenarioStep::Kind::kUnplug:
@@ -513,6 +594,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     // 5. Host-side checks, decided on the whole session.
     for (const auto& name : ctx.deferred_checks) {
       if (name == "no-disk-writes") result.checks.push_back(CheckNoDiskWrites(disks));
+      if (name == "canary") result.checks.push_back(ScanForCanary(ctx));
       if (name == "boot-timing")
         result.checks.push_back(
             CheckBootTiming(console.phases, ExpectedPhases(ctx), request.scenario.boot_budget_seconds));

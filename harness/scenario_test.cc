@@ -46,7 +46,7 @@ TEST(ScenarioTest, ErrorsNameFileLineAndWhat) {
   EXPECT_EQ(r.errors[1], "/s/bad.toml:2:10: unknown key 'colour'");
   EXPECT_EQ(r.errors[2],
             "/s/bad.toml:4:9: unknown check 'lower-writable' (expected one of: lower-readonly, upper-tmpfs, union-root, ram-copy, "
-            "no-disk-writes, internal-disk-untouched, boot-timing)");
+            "no-disk-writes, internal-disk-untouched, canary, ram-residue, boot-timing)");
   EXPECT_EQ(r.errors[3], "/s/bad.toml:5:1: each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload");
 }
 

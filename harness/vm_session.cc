@@ -64,6 +64,15 @@ nlohmann::json MergeBlockstats(const nlohmann::json& earlier, const nlohmann::js
   return merged;
 }
 
+std::vector<VmSession::DiskFile> VmSession::DiskFiles() const {
+  std::vector<DiskFile> files;
+  for (const auto& disk : disks_) {
+    files.push_back({disk.drive, disk.image, false});
+    if (!disk.overlay.empty()) files.push_back({disk.drive, disk.overlay, true});
+  }
+  return files;
+}
+
 std::vector<DiskEvidence> VmSession::CollectDiskEvidence(const nlohmann::json& blockstats) {
   std::vector<DiskEvidence> out;
   for (const auto& disk : disks_) {

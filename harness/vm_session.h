@@ -41,6 +41,14 @@ class VmSession {
   QemuProcess* qemu() { return qemu_.get(); }
   void Kill();
 
+  /// Every file that holds a disk's bytes: the user's images and our overlays.
+  struct DiskFile {
+    std::string drive;
+    fs::path path;
+    bool overlay = false;
+  };
+  std::vector<DiskFile> DiskFiles() const;
+
   /// After the run: digests again, bytes allocated in the overlays, and the
   /// write counters from QMP query-blockstats (by drive id).
   std::vector<DiskEvidence> CollectDiskEvidence(const nlohmann::json& blockstats);

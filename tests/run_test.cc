@@ -142,6 +142,38 @@ TEST_F(RunTest, HungAndPanickedGuestsAreErrorsWithConsoleTail) {
   EXPECT_LT(panicked["wall_seconds"].get<double>(), 25.0);
 }
 
+// canary and ram-residue: the good image keeps the canary off every disk
+// but leaves the unmounted tmpfs's secret in RAM (it promises no wiping: an
+// honest FAIL with the count); with init_on_free=1 none is left; an upper
+// layer on the internal disk puts the canary there, at a named offset.
+TEST_F(RunTest, NoTraceChecksFindTheCanaryAndCountRamResidue) {
+  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/no-trace.toml"}, "no-trace"),
+                       .timeout = std::chrono::minutes(10)});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto report = Report("no-trace");
+  std::map<std::string, std::string> clean = {{"canary", "PASS"}, {"ram-residue", "PASS"},
+                                              {"internal-disk-untouched", "PASS"}, {"no-disk-writes", "PASS"}};
+  EXPECT_EQ(Checks(report, "good-wipes-memory"), clean) << r.out;
+  auto good = clean;
+  good["ram-residue"] = "FAIL";
+  EXPECT_EQ(Checks(report, "good"), good) << r.out;
+  auto leaky = Checks(report, "bad-upper-on-internal");
+  EXPECT_EQ(leaky["canary"], "FAIL") << r.out;
+  EXPECT_EQ(leaky["internal-disk-untouched"], "FAIL") << r.out;
+  for (const auto& result : report["results"])
+    for (const auto& c : result["checks"]) {
+      if (c["name"] == "ram-residue" && result["variant"] == "good") {
+        EXPECT_GT(c["evidence"]["count"].get<int>(), 0);
+        EXPECT_GT(c["evidence"]["dump_bytes"].get<int64_t>(), 512 << 20) << "the whole guest RAM was dumped";
+      }
+      if (c["name"] == "canary" && result["variant"] == "bad-upper-on-internal") {
+        const auto& first = c["evidence"]["findings"][0];
+        EXPECT_EQ(first["drive"], "internal") << c.dump();
+        EXPECT_TRUE(first["guest_offset"].is_number()) << c.dump();
+      }
+    }
+}
+
 TEST_F(RunTest, BadScenarioIsBadInput) {
   auto bad = dir_->path() / "bad.toml";
   WriteFileAtomic(bad, "[[step]]\ncheck = \"lower-writable\"\n");
