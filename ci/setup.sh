@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build g++ pkg-config git libxml2-utils e2fsprogs cppcheck clang libclang-rt-14-dev
   libfmt-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libarchive-dev libssl-dev
   libgtest-dev libgmock-dev
+  # reading disks after a run (what leaked): libguestfs's C API
+  libguestfs-dev
   # Asio with as_tuple and awaitable operators; conflicts with the default libboost-dev (1.74)
   libboost1.81-dev
   # image building

@@ -34,6 +34,7 @@ struct RunArgs {
   std::string shell_prompt = "[#$] $";
   std::vector<std::string> checks;
   int memory_mb = 2048;
+  bool no_disk_diff = false;
 };
 int RunRunCommand(const RunArgs& args);
 

@@ -46,6 +46,8 @@ int Main(int argc, char** argv) {
   run->add_option("--timeout", run_args.timeout, "Per-run timeout in seconds (default: the scenario's)")
       ->check(CLI::PositiveNumber);
   run->add_flag("--keep", run_args.keep, "Keep the VMs' runtime directories");
+  run->add_flag("--no-disk-diff", run_args.no_disk_diff,
+                "Do not list the files that changed on a written disk (libguestfs, ~10 s per disk)");
   run->add_option("--image", run_args.image, "Test this live medium (USB image or ISO) instead of built variants");
   run->add_option("--boot", run_args.boot, "With --image: usb-bios, usb-uefi, cdrom or iso-usb");
   run->add_option("--kernel", run_args.kernel, "With --image: boot this kernel directly (the image is the medium)");

@@ -229,7 +229,7 @@ int RunRunCommand(const RunArgs& args) {
   report.accel_reason = accel.reason;
   Say(fmt::format("accel: {} ({})", accel.accel, accel.reason));
   RunOptions options{.accel = accel.accel, .timeout_scale = TimeoutScale(), .report_dir = args.report_dir,
-                     .runtime_parent = args.runtime_dir, .keep = args.keep};
+                     .runtime_parent = args.runtime_dir, .keep = args.keep, .disk_diff = !args.no_disk_diff};
   if (plan.internal_disk) options.internal_disk_image = *plan.internal_disk;
   fs::create_directories(args.report_dir);
   // Two runs writing one report directory would interleave their reports.

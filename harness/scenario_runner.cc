@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <random>
 #include <regex>
@@ -16,6 +17,7 @@
 #include "harness/agent_client.h"
 #include "harness/checks.h"
 #include "harness/console_shell.h"
+#include "harness/disk_diff.h"
 #include "harness/internal_disk.h"
 #include "harness/phase_marker.h"
 #include "harness/proc_tables.h"
@@ -144,6 +146,10 @@ struct RunContext {
   bool powered_off = false;
   std::vector<std::string> deferred_checks;
   nlohmann::json canary;  // what the canary step planted, for the scan after power-off
+  // What the guest said of its mounts, swaps and disks, from every time it was asked.
+  nlohmann::json disk_facts = {{"mounts", nlohmann::json::array()},
+                               {"swaps", nlohmann::json::array()},
+                               {"block_devices", nlohmann::json::array()}};
 
   milliseconds Scaled(milliseconds base) const {
     return milliseconds(static_cast<int64_t>(static_cast<double>(base.count()) * options.timeout_scale));
@@ -357,6 +363,67 @@ asio::awaitable<CheckResult> RunAgentCheck(RunContext& ctx, const std::string& n
   co_return CheckResult{name, Status::kError, "not an agent check", {}};
 }
 
+void AddFacts(RunContext& ctx, const nlohmann::json& mounts, const nlohmann::json& swaps,
+              const nlohmann::json& block_devices) {
+  for (const auto& m : mounts) ctx.disk_facts["mounts"].push_back(m);
+  for (const auto& w : swaps) ctx.disk_facts["swaps"].push_back(w);
+  if (block_devices.is_array() && !block_devices.empty()) ctx.disk_facts["block_devices"] = block_devices;
+}
+
+// Mounts and swaps only ever accumulate: a swap turned on and off again
+// between two looks is still seen by one of them.
+asio::awaitable<void> GatherDiskFacts(RunContext& ctx, milliseconds timeout) {
+  try {
+    if (ctx.External() && ctx.shell.ready()) {
+      auto mounts = ParseProcMounts((co_await ctx.shell.Run("cat /proc/mounts", ctx.Budget(timeout))).output);
+      auto swaps = ParseProcSwaps((co_await ctx.shell.Run("cat /proc/swaps", ctx.Budget(timeout))).output);
+      auto devices = ParseBlockDevices((co_await ctx.shell.Run(kListBlockDevicesCommand, ctx.Budget(timeout))).output);
+      AddFacts(ctx, mounts, swaps, devices);
+    } else if (ctx.agent_ready) {
+      auto mounts = co_await ctx.agent.Request(Cmd("mounts"), ctx.Budget(timeout));
+      auto swaps = co_await ctx.agent.Request(Cmd("swaps"), ctx.Budget(timeout));
+      auto devices = co_await ctx.agent.Request(Cmd("block-devices"), ctx.Budget(timeout));
+      AddFacts(ctx, mounts, swaps, devices);
+    }
+  } catch (const ShellError&) {
+  } catch (const AgentError&) {
+  }
+}
+
+// libguestfs blocks for seconds: it runs on its own thread while this
+// coroutine (and every other VM's) keeps going.
+asio::awaitable<DiskDiff> DiffInBackground(asio::steady_timer& timer, fs::path image, fs::path overlay) {
+  auto future = std::async(std::launch::async, [=] { return DiffDisks(image, "raw", overlay, "qcow2"); });
+  while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    timer.expires_after(milliseconds(200));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  co_return future.get();
+}
+
+// For every disk the session wrote: which files changed (forensic detail).
+asio::awaitable<std::map<std::string, DiskDiff>> DiffWrittenDisks(RunContext& ctx,
+                                                                  const std::vector<DiskEvidence>& disks) {
+  std::map<std::string, DiskDiff> diffs;
+  for (const auto& d : disks) {
+    if (d.wr_bytes == 0 && d.overlay_allocated_bytes == 0) continue;
+    for (const auto& file : ctx.session.DiskFiles())
+      if (file.drive == d.drive && file.overlay) diffs[d.drive] = co_await DiffInBackground(ctx.timer, d.image, file.path);
+  }
+  co_return diffs;
+}
+
+// A failed disk check names the files that changed.
+void AddFileChanges(CheckResult& check, const std::map<std::string, DiskDiff>& diffs, const std::string& only_drive) {
+  if (check.status != Status::kFail) return;
+  for (const auto& [drive, diff] : diffs) {
+    if (!only_drive.empty() && drive != only_drive) continue;
+    if (!check.evidence.is_object()) check.evidence = {{"disks", check.evidence}};
+    check.evidence["file_changes"][drive] = ToJson(diff);
+    check.summary += fmt::format("; {}: {}", drive, SummarizeDiff(diff));
+  }
+}
+
 std::vector<std::string> ExpectedPhases(const RunContext& ctx) {
   if (ctx.External()) return {"ready"};
   std::vector<std::string> phases = {"init", "modules-loaded", "medium-found", "medium-mounted"};
@@ -377,6 +444,11 @@ asio::awaitable<void> RunSteps(RunContext& ctx) {
       case ScenarioStep::Kind::kCheck:
         if (ctx.console.on_marker) ctx.console.on_marker("check " + step.arg);
         if (step.arg == "canary") co_await PlantCanary(ctx);
+        if (step.arg == "internal-disk-untouched") {
+          if (ctx.External()) co_await WaitShellReady(ctx);
+          else co_await WaitAgentReady(ctx);
+          co_await GatherDiskFacts(ctx, kAgentTimeout);
+        }
         if (step.arg == "ram-residue") ctx.result.checks.push_back(co_await CheckRamResidueNow(ctx));
         else if (IsHostCheck(step.arg)) ctx.deferred_checks.push_back(step.arg);
         else ctx.result.checks.push_back(co_await RunAgentCheck(ctx, step.arg));
@@ -558,31 +630,19 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     else co_await agent.Connect(session->agent_socket(), ctx.Scaled(kConnectTimeout));
 
     // 3. The scenario's steps; agent checks are decided as they come.
-    nlohmann::json mounts, swaps, block_devices;
     std::string step_error;
     try {
       co_await RunSteps(ctx);
     } catch (const std::exception& e) {
       step_error = e.what();
     }
-    if (ctx.agent_ready && step_error.empty()) {
-      // Facts for internal-disk-untouched, as late in the session as possible;
-      // a guest that died with the unplugged stick simply has none.
-      try {
-        mounts = co_await ctx.agent.Request(Cmd("mounts"), ctx.Budget(kAgentTimeout));
-        swaps = co_await ctx.agent.Request(Cmd("swaps"), ctx.Budget(kAgentTimeout));
-        block_devices = co_await ctx.agent.Request(Cmd("block-devices"), ctx.Budget(kAgentTimeout));
-      } catch (const AgentError&) {
-      }
-    }
-    if (ctx.External() && shell.ready() && step_error.empty()) {
-      try {
-        mounts = ParseProcMounts((co_await shell.Run("cat /proc/mounts", ctx.Budget(kAgentTimeout))).output);
-        swaps = ParseProcSwaps((co_await shell.Run("cat /proc/swaps", ctx.Budget(kAgentTimeout))).output);
-        block_devices = ParseBlockDevices((co_await shell.Run(kListBlockDevicesCommand, ctx.Budget(kAgentTimeout))).output);
-      } catch (const ShellError&) {
-      }
-    }
+    // Facts for internal-disk-untouched once more, as late in the session as
+    // possible (added to those taken at its step); a guest that died with the
+    // unplugged stick simply has no more.
+    if (step_error.empty()) co_await GatherDiskFacts(ctx, milliseconds(10000));
+    const auto& mounts = ctx.disk_facts["mounts"];
+    const auto& swaps = ctx.disk_facts["swaps"];
+    const auto& block_devices = ctx.disk_facts["block_devices"];
 
     // 4. Stop the VM; read the session's write counters first.
     if (console.on_marker) console.on_marker("stopping");
@@ -590,10 +650,18 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     console.Poll();
     session->Kill();
     auto disks = session->CollectDiskEvidence(blockstats);
+    std::map<std::string, DiskDiff> diffs;
+    if (options.disk_diff) {
+      if (console.on_marker) console.on_marker("disk-diff");
+      diffs = co_await DiffWrittenDisks(ctx, disks);
+    }
 
     // 5. Host-side checks, decided on the whole session.
     for (const auto& name : ctx.deferred_checks) {
-      if (name == "no-disk-writes") result.checks.push_back(CheckNoDiskWrites(disks));
+      if (name == "no-disk-writes") {
+        result.checks.push_back(CheckNoDiskWrites(disks));
+        AddFileChanges(result.checks.back(), diffs, "");
+      }
       if (name == "canary") result.checks.push_back(ScanForCanary(ctx));
       if (name == "boot-timing")
         result.checks.push_back(
@@ -603,7 +671,11 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
         if (it == disks.end())
           result.checks.push_back({name, Status::kError, "the scenario attaches no internal disk", {}});
         else
-          result.checks.push_back(CheckInternalDiskUntouched(*it, InternalDiskName(block_devices, InternalDiskBytes(options)), mounts, swaps));
+        {
+          result.checks.push_back(CheckInternalDiskUntouched(
+              *it, InternalDiskName(block_devices, InternalDiskBytes(options)), mounts, swaps));
+          AddFileChanges(result.checks.back(), diffs, "internal");
+        }
       }
     }
     result.qmp_events = qmp.event_log();

@@ -23,6 +23,8 @@ struct RunOptions {
   fs::path runtime_parent = "/tmp";     ///< where private VM directories are made
   fs::path internal_disk_image;         ///< used by scenarios with internal_disk = true
   bool keep = false;                    ///< keep runtime directories (--keep)
+  /// When a disk was written, list the files that changed (libguestfs).
+  bool disk_diff = true;
   /// Called (on the runner's thread) when a run enters a new phase: a guest
   /// marker, "agent-ready", "checking", "stopping".
   std::function<void(const std::string& run_id, const std::string& phase)> on_phase;
