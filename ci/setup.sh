@@ -10,6 +10,8 @@ packages=(
   libgtest-dev libgmock-dev
   # reading disks after a run (what leaked): libguestfs's C API
   libguestfs-dev
+  # --backend libvirt, and a local libvirtd for its tests
+  libvirt-dev libvirt-daemon-system
   # Asio with as_tuple and awaitable operators; conflicts with the default libboost-dev (1.74)
   libboost1.81-dev
   # image building

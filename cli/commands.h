@@ -35,6 +35,8 @@ struct RunArgs {
   std::vector<std::string> checks;
   int memory_mb = 2048;
   bool no_disk_diff = false;
+  std::string backend = "qemu";
+  std::vector<std::string> connect;  ///< libvirt URIs; runs are spread over them
 };
 int RunRunCommand(const RunArgs& args);
 

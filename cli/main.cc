@@ -46,6 +46,11 @@ int Main(int argc, char** argv) {
   run->add_option("--timeout", run_args.timeout, "Per-run timeout in seconds (default: the scenario's)")
       ->check(CLI::PositiveNumber);
   run->add_flag("--keep", run_args.keep, "Keep the VMs' runtime directories");
+  run->add_option("--backend", run_args.backend, "qemu (livecheck starts QEMU) or libvirt")
+      ->check(CLI::IsMember({"qemu", "libvirt"}))->capture_default_str();
+  run->add_option("--connect", run_args.connect,
+                  "With --backend libvirt: connection URI (repeatable: runs are spread over them; "
+                  "default qemu:///system)");
   run->add_flag("--no-disk-diff", run_args.no_disk_diff,
                 "Do not list the files that changed on a written disk (libguestfs, ~10 s per disk)");
   run->add_option("--image", run_args.image, "Test this live medium (USB image or ISO) instead of built variants");

@@ -219,6 +219,10 @@ int RunRunCommand(const RunArgs& args) {
   for (size_t i = 0; i < plan.requests.size(); ++i)
     if (static_cast<int>(i % shard.second) == shard.first - 1) requests.push_back(plan.requests[i]);
   if (requests.empty()) throw Error("no scenario applies to the selected variants (or this shard is empty)");
+  if (!args.connect.empty() && args.backend != "libvirt") throw Error("--connect goes with --backend libvirt");
+  std::vector<std::string> uris = args.connect.empty() ? std::vector<std::string>{"qemu:///system"} : args.connect;
+  // Round robin: a matrix fans out evenly over the hypervisor hosts.
+  for (size_t i = 0; i < requests.size(); ++i) requests[i].connect_uri = uris[i % uris.size()];
 
   // 4. The machine: accelerator, the internal disk image when a scenario wants one.
   RunReport report{.started_at = UtcNow(), .host = HostFacts()};
@@ -229,7 +233,7 @@ int RunRunCommand(const RunArgs& args) {
   report.accel_reason = accel.reason;
   Say(fmt::format("accel: {} ({})", accel.accel, accel.reason));
   RunOptions options{.accel = accel.accel, .timeout_scale = TimeoutScale(), .report_dir = args.report_dir,
-                     .runtime_parent = args.runtime_dir, .keep = args.keep, .disk_diff = !args.no_disk_diff};
+                     .runtime_parent = args.runtime_dir, .keep = args.keep, .disk_diff = !args.no_disk_diff, .backend = args.backend};
   if (plan.internal_disk) options.internal_disk_image = *plan.internal_disk;
   fs::create_directories(args.report_dir);
   // Two runs writing one report directory would interleave their reports.

@@ -40,6 +40,7 @@ struct RunResult {
   std::vector<nlohmann::json> qmp_events;
   std::vector<nlohmann::json> workloads;  ///< figures of workload steps, in order
   std::string boot_options;               ///< extra kernel arguments of this run (e.g. live.union=...)
+  std::string machine = "qemu";           ///< where it ran: "qemu", or "libvirt <connection URI>"
 };
 
 /// Everything one `livecheck run` found; the reports are views of it.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/checks.h"
+#include "harness/libvirt_domain.h"
 #include "harness/qemu_process.h"
 
 namespace livecheck {
@@ -24,6 +25,7 @@ ScheduleOutcome RunAll(const std::vector<RunRequest>& requests, const RunOptions
     outcome.interrupted = true;
     if (schedule.progress) schedule.progress(fmt::format("interrupted by signal {}: stopping every VM", signal));
     KillAllQemu();
+    DestroyAllDomains();
   });
 
   auto worker = [&]() -> asio::awaitable<void> {

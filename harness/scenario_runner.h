@@ -25,6 +25,7 @@ struct RunOptions {
   bool keep = false;                    ///< keep runtime directories (--keep)
   /// When a disk was written, list the files that changed (libguestfs).
   bool disk_diff = true;
+  std::string backend = "qemu";  ///< "qemu" (livecheck runs QEMU) or "libvirt"
   /// Called (on the runner's thread) when a run enters a new phase: a guest
   /// marker, "agent-ready", "checking", "stopping".
   std::function<void(const std::string& run_id, const std::string& phase)> on_phase;
@@ -41,6 +42,7 @@ struct RunRequest {
   /// Set for `--image`: a medium livecheck did not build, driven through a
   /// console shell instead of the agent (manifest then only names it).
   std::optional<ExternalImage> external;
+  std::string connect_uri;  ///< --backend libvirt: the connection this run goes to
 };
 
 /// Boots the variant, runs the scenario's steps and checks, stops the VM and

@@ -34,7 +34,8 @@ nlohmann::json ReportToJson(const RunReport& report) {
                         {"status", StatusName(r.status)}, {"error", r.error}, {"wall_seconds", r.wall_seconds},
                         {"checks", checks},   {"phases", phases},         {"console_log", r.console_log},
                         {"qmp_events", r.qmp_events}, {"workloads", r.workloads},
-                        {"boot_options", r.boot_options}};
+                        {"boot_options", r.boot_options},
+                        {"machine", r.machine}};
     if (r.status != Status::kPass) j["console_tail"] = r.console_tail;
     results.push_back(j);
   }
@@ -76,6 +77,7 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
       r.console_log = rj.value("console_log", "");
       r.console_tail = rj.value("console_tail", "");
       r.boot_options = rj.value("boot_options", "");
+      r.machine = rj.value("machine", "qemu");
       for (const auto& w : rj.value("workloads", nlohmann::json::array())) r.workloads.push_back(w);
       for (const auto& c : rj.at("checks"))
         r.checks.push_back({c.at("name").get<std::string>(), ParseStatus(c.at("status").get<std::string>()),

@@ -6,24 +6,6 @@
 
 namespace livecheck {
 
-std::string XmlEscape(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // Guest output may carry control bytes XML 1.0 forbids.
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') out += "?";
-        else out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 std::string JunitXml(const RunReport& report) {
   std::map<std::string, std::vector<const RunResult*>> by_scenario;
   for (const auto& r : report.results) by_scenario[r.scenario].push_back(&r);

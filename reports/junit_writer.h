@@ -1,6 +1,8 @@
 #pragma once
 #include <string>
 
+#include "common/xml_escape.h"
+
 #include "harness/run_result.h"
 
 namespace livecheck {
@@ -10,8 +12,5 @@ namespace livecheck {
 /// is a <failure> whose message is its summary and whose text its evidence;
 /// a run that could not finish is an <error> testcase with the console tail.
 std::string JunitXml(const RunReport& report);
-
-/// Escapes text for XML content and attributes; drops characters XML 1.0 cannot hold.
-std::string XmlEscape(const std::string& text);
 
 }  // namespace livecheck
