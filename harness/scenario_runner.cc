@@ -83,6 +83,9 @@ struct ConsoleWatcher {
 
   void NoteReady(std::string_view text, double now) {
     if (!ready_pattern || Seen("ready")) return;
+    // The line's end only: a prompt is short, and std::regex recurses per
+    // character, so a long guest line must not reach it whole.
+    if (text.size() > 512) text = text.substr(text.size() - 512);
     if (!std::regex_search(CleanConsoleText(text), *ready_pattern)) return;
     phases.push_back({"ready", now, now});  // no guest clock without markers: host time
     if (on_marker) on_marker("ready");

@@ -4,6 +4,8 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <future>
+
 #include "common/file_util.h"
 #include "common/process.h"
 #include "common/testing.h"
@@ -100,6 +102,26 @@ TEST_F(BuildErrorsTest, MissingRootfsDirectory) {
 TEST_F(BuildErrorsTest, BadJobsFlagIsUsageError) {
   auto run = Build("[variant.a]\n", {"--jobs", "0"});
   EXPECT_EQ(run.result.exit_code, 2);
+}
+
+// Two builds at once on one output directory: the second waits on its lock
+// and then finds the first's work done; neither corrupts the cache.
+TEST_F(BuildErrorsTest, ConcurrentBuildsOnOneDirectoryBothSucceed) {
+  auto config = dir_.path() / "variants.toml";
+  WriteFileAtomic(config, "[variant.a]\n[variant.b]\nboot = \"usb-bios\"\n");
+  auto out = dir_.path() / "shared";
+  std::vector<std::string> argv = {kLivecheck.string(), "build", "--config", config.string(), "--out", out.string()};
+  auto second = std::async(std::launch::async, [&] { return RunProcess({.argv = argv, .timeout = std::chrono::minutes(3)}); });
+  auto first = RunProcess({.argv = argv, .timeout = std::chrono::minutes(3)});
+  auto other = second.get();
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(other.exit_code, 0) << other.err;
+  // One of them built both variants; the other reused them.
+  EXPECT_NE((first.out + other.out).find("reused 2 unchanged"), std::string::npos) << first.out << other.out;
+  for (const auto& entry : fs::recursive_directory_iterator(out))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+  auto verify = RunProcess({.argv = {"unsquashfs", "-l", (out / "a/root.squashfs").string()}});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
 }
 
 // A full disk mid-build: the output directory is a 6 MiB tmpfs, big enough
