@@ -201,12 +201,12 @@ RunPlan PlanExternalImage(const RunArgs& args, std::vector<Scenario> scenarios) 
 
 int RunRunCommand(const RunArgs& args) {
   // 1. Inputs: scenarios, variants or the image, shard; all checked before anything runs.
+  if (args.image.empty() && !(args.boot.empty() && args.kernel.empty() && args.checks.empty()))
+    throw Error("--boot, --kernel and --check go with --image");
   std::vector<fs::path> scenario_paths(args.scenarios.begin(), args.scenarios.end());
   if (scenario_paths.empty() && args.image.empty()) scenario_paths.push_back("scenarios");
   auto scenarios = scenario_paths.empty() ? std::vector<Scenario>{} : LoadScenarios(scenario_paths);
   std::pair<int, int> shard = args.shard.empty() ? std::pair{1, 1} : ParseShard(args.shard);
-  if (args.image.empty() && !(args.boot.empty() && args.kernel.empty() && args.checks.empty()))
-    throw Error("--boot, --kernel and --check go with --image");
   if (!HaveExecutable("qemu-system-x86_64") || !HaveExecutable("qemu-img"))
     throw Error("QEMU is not installed (apt-get install qemu-system-x86 qemu-utils)", kExitEnvironment);
 
