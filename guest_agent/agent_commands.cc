@@ -3,6 +3,7 @@
 #include "guest_agent/workloads.h"
 
 #include "common/json_fields.h"
+#include "common/text_lines.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -28,41 +29,6 @@ std::string ReadText(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-std::string Unescape(std::string_view field) {
-  std::string out;
-  for (size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 3 < field.size()) {
-      int value = 0;
-      bool octal = true;
-      for (size_t k = 1; k <= 3; ++k) {
-        char c = field[i + k];
-        octal = octal && c >= '0' && c <= '7';
-        value = value * 8 + (c - '0');
-      }
-      if (octal) {
-        out += static_cast<char>(value);
-        i += 3;
-        continue;
-      }
-    }
-    out += field[i];
-  }
-  return out;
-}
-
-std::vector<std::string_view> Split(std::string_view line) {
-  std::vector<std::string_view> fields;
-  size_t pos = 0;
-  while (pos < line.size()) {
-    while (pos < line.size() && line[pos] == ' ') ++pos;
-    auto end = line.find(' ', pos);
-    if (end == std::string_view::npos) end = line.size();
-    if (end > pos) fields.push_back(line.substr(pos, end - pos));
-    pos = end;
-  }
-  return fields;
 }
 
 std::string Hex(const unsigned char* data, unsigned size) {
@@ -133,7 +99,7 @@ std::vector<MountEntry> ParseMountInfo(std::string_view text) {
   while (start < text.size()) {
     auto end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    auto fields = Split(text.substr(start, end - start));
+    auto fields = SplitFields(text.substr(start, end - start));
     start = end + 1;
     // id parent major:minor root mount_point options [optional...] - fstype source super_options
     auto dash_at = static_cast<size_t>(std::find(fields.begin(), fields.end(), std::string_view("-")) - fields.begin());
@@ -141,10 +107,10 @@ std::vector<MountEntry> ParseMountInfo(std::string_view text) {
     auto dash = fields.begin() + static_cast<std::ptrdiff_t>(dash_at);
     MountEntry m;
     m.device = std::string(fields[2]);
-    m.mount_point = Unescape(fields[4]);
+    m.mount_point = UnescapeOctal(fields[4]);
     m.options = std::string(fields[5]);
     m.fs_type = std::string(*(dash + 1));
-    m.source = Unescape(*(dash + 2));
+    m.source = UnescapeOctal(*(dash + 2));
     mounts.push_back(m);
   }
   return mounts;
@@ -195,8 +161,8 @@ nlohmann::json Swaps(const std::string& swaps_path) {
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
-    auto fields = Split(line);
-    if (!fields.empty()) list.push_back({{"device", Unescape(fields[0])}, {"type", fields.size() > 1 ? std::string(fields[1]) : ""}});
+    auto fields = SplitFields(line);
+    if (!fields.empty()) list.push_back({{"device", UnescapeOctal(fields[0])}, {"type", fields.size() > 1 ? std::string(fields[1]) : ""}});
   }
   return list;
 }

@@ -665,12 +665,13 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     // 2. Start QEMU and connect its channels.
     console.start = Clock::now();
     std::unique_ptr<LibvirtDomain> domain;
-    if (options.backend == "libvirt") result.machine = "libvirt " + request.connect_uri;
-    if (options.backend == "libvirt")
+    if (options.backend == "libvirt") {
+      result.machine = "libvirt " + request.connect_uri;
       domain = std::make_unique<LibvirtDomain>(request.connect_uri,
                                                DomainXml(machine, "livecheck-" + session->dir().filename().string()));
-    else
+    } else {
       session->Start(QemuCommand(machine));
+    }
     QmpClient qmp(executor);
     AgentClient agent(executor);
     ConsoleShell shell(executor);

@@ -15,6 +15,7 @@
 #include "common/file_util.h"
 #include "common/process.h"
 #include "common/testing.h"
+#include "common/text_lines.h"
 #include "harness/qemu_process.h"
 
 namespace livecheck {
@@ -23,14 +24,8 @@ namespace {
 std::vector<std::string> LivecheckDomains() {
   auto r = RunProcess({.argv = {"virsh", "-c", "qemu:///system", "list", "--all", "--name"}});
   std::vector<std::string> names;
-  size_t start = 0;
-  while (start < r.out.size()) {
-    auto end = r.out.find('\n', start);
-    if (end == std::string::npos) end = r.out.size();
-    auto name = r.out.substr(start, end - start);
-    if (name.rfind("livecheck-", 0) == 0) names.push_back(name);
-    start = end + 1;
-  }
+  for (auto name : SplitLines(r.out))
+    if (name.rfind("livecheck-", 0) == 0) names.emplace_back(name);
   return names;
 }
 
