@@ -26,6 +26,7 @@
 #include "builder/squashfs_image.h"
 #include "common/error.h"
 #include "common/file_util.h"
+#include "common/interrupt.h"
 #include "common/sha256.h"
 
 namespace livecheck {
@@ -288,11 +289,26 @@ VariantOutcome BuildVariant(BuildContext& ctx, const VariantConfig& variant) {
 // Serialises concurrent `livecheck build` runs on one output directory.
 class DirectoryLock {
  public:
-  explicit DirectoryLock(const fs::path& dir) {
+  DirectoryLock(const fs::path& dir, const std::function<void(const std::string&)>& progress) {
     auto path = dir / ".lock";
     fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) throw Error(DescribeIoError("create", path, errno));
-    if (flock(fd_, LOCK_EX) != 0) throw Error(DescribeIoError("lock", path, errno));
+    // Polled rather than blocking: a blocked flock would not return for Ctrl-C.
+    bool said = false;
+    while (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      int error = errno;
+      if (error != EWOULDBLOCK && error != EINTR) {
+        close(fd_);
+        throw Error(DescribeIoError("lock", path, error));
+      }
+      if (!said && progress) progress(fmt::format("waiting for another build of {} to finish", dir.string()));
+      said = true;
+      if (Interrupted()) {
+        close(fd_);
+        ThrowIfInterrupted();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
   }
   ~DirectoryLock() { close(fd_); }
 
@@ -321,7 +337,7 @@ std::vector<VariantOutcome> BuildImages(const BuildConfig& config, const std::ve
   std::error_code ec;
   fs::create_directories(options.out_dir / ".cache", ec);
   if (ec) throw Error(DescribeIoError("create", options.out_dir / ".cache", ec.value()));
-  DirectoryLock lock(options.out_dir);
+  DirectoryLock lock(options.out_dir, options.progress);
   RemoveLeftovers(options.out_dir);
   BuildContext ctx{.config = config, .options = options};
 

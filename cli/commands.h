@@ -58,7 +58,4 @@ int RunBenchCommand(const BenchArgs& args);
 /// Exit 0: no regression; 1: a figure regressed; 2: incompatible or malformed reports.
 int RunCompareCommand(const std::string& baseline, const std::string& current, double threshold_percent);
 
-/// Exit code of an interrupted run (128 + SIGINT, as shells report it).
-constexpr int kExitInterrupted = 130;
-
 }  // namespace livecheck

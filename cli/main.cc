@@ -12,6 +12,9 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "common/interrupt.h"
+#include "common/process.h"
+#include "harness/libvirt_domain.h"
 
 namespace livecheck {
 namespace {
@@ -101,20 +104,28 @@ int Main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitBadInput;
   }
+  // Ctrl-C or SIGTERM at any point: every child process (QEMU, image tools,
+  // libguestfs's appliance) and every libvirt domain goes at once, then the
+  // command unwinds like any failure, removing its temporary directories.
+  InstallInterruptHandler();
+  InterruptAction kill_children(KillChildProcesses);
+  InterruptAction destroy_domains(DestroyAllDomains);
+  int rc = kExitOk;
   try {
-    if (*build) return RunBuildCommand(build_args);
-    if (*run) return RunRunCommand(run_args);
-    if (*doctor) return RunDoctorCommand(doctor_images);
-    if (*bench) return RunBenchCommand(bench_args);
-    if (*compare) return RunCompareCommand(baseline, current, threshold);
+    if (*build) rc = RunBuildCommand(build_args);
+    if (*run) rc = RunRunCommand(run_args);
+    if (*doctor) rc = RunDoctorCommand(doctor_images);
+    if (*bench) rc = RunBenchCommand(bench_args);
+    if (*compare) rc = RunCompareCommand(baseline, current, threshold);
   } catch (const Error& e) {
     std::cerr << "livecheck: " << e.what() << std::endl;
-    return e.exit_code();
+    rc = e.exit_code();
   } catch (const std::exception& e) {
     std::cerr << "livecheck: internal error: " << e.what() << std::endl;
-    return kExitBadInput;
+    rc = kExitBadInput;
   }
-  return kExitOk;
+  // Whatever failed on the way out of an interrupted command failed because of the signal.
+  return Interrupted() ? kExitInterrupted : rc;
 }
 
 }  // namespace

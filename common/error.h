@@ -21,5 +21,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitCheckFailed = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitEnvironment = 3;
+/// SIGINT or SIGTERM stopped the command (128 + SIGINT, as shells report it).
+constexpr int kExitInterrupted = 130;
 
 }  // namespace livecheck

@@ -1,5 +1,6 @@
 #include "common/process.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,17 +9,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 
 extern char** environ;
 
 namespace livecheck {
 namespace {
+
+// How long a child may run before RunProcess looks for a signal to livecheck.
+constexpr int64_t kInterruptPollMs = 100;
 
 std::vector<std::string> BuildEnvironment(const std::map<std::string, std::string>& extra) {
   std::vector<std::string> env;
@@ -73,8 +81,34 @@ bool HaveExecutable(const std::string& name) {
   return false;
 }
 
+void KillChildProcesses() {
+  pid_t self = getpid();
+  DIR* proc = opendir("/proc");
+  if (!proc) return;
+  while (dirent* entry = readdir(proc)) {
+    pid_t pid = static_cast<pid_t>(std::atoi(entry->d_name));
+    if (pid <= 0) continue;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char stat[512];
+    ssize_t n = read(fd, stat, sizeof stat - 1);
+    close(fd);
+    if (n <= 0) continue;
+    stat[n] = '\0';
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so parse after the last ')'.
+    const char* after_comm = std::strrchr(stat, ')');
+    char state;
+    int ppid = 0;
+    if (after_comm && std::sscanf(after_comm + 1, " %c %d", &state, &ppid) == 2 && ppid == self) kill(pid, SIGKILL);
+  }
+  closedir(proc);
+}
+
 ProcessResult RunProcess(const ProcessSpec& spec) {
   if (spec.argv.empty()) throw Error("internal error: empty command");
+  ThrowIfInterrupted();
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 ||
       pipe2(err_pipe, O_CLOEXEC) != 0)
@@ -133,15 +167,17 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
     for (int i = 0; i < 2; ++i)
       if (fds_out[i] >= 0) polls.push_back({fds_out[i], POLLIN, 0});
     if (in_fd >= 0) polls.push_back({in_fd, POLLOUT, 0});
-    int wait_ms = -1;
-    if (spec.timeout) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      wait_ms = left.count() < 0 ? 0 : static_cast<int>(left.count());
-    }
+    // Wake up now and then: a signal to livecheck must stop the child too.
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    int wait_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, kInterruptPollMs));
     int n = poll(polls.data(), polls.size(), wait_ms);
     if (n < 0 && errno == EINTR) continue;
-    if (n == 0) {
+    if (Interrupted()) {
+      kill(pid, SIGKILL);
+      result.interrupted = true;
+      break;
+    }
+    if (n == 0 && std::chrono::steady_clock::now() >= deadline) {
       kill(pid, SIGKILL);
       result.timed_out = true;
       break;
@@ -181,6 +217,7 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
   }
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  if (result.interrupted) ThrowIfInterrupted();  // the child is reaped: nothing is left behind
   return result;
 }
 

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "common/interrupt.h"
 #include "common/json_fields.h"
 #include "harness/qemu_args.h"
 #include "harness/qemu_process.h"
@@ -56,6 +57,8 @@ AccelChoice ChooseAccel(const std::string& requested, const fs::path& kernel, co
     QemuProcess qemu(QemuCommand(m), dir.path() / "qemu.log");
     auto wait = WaitForPhase(qemu, m.serial_log, "init",
                              std::chrono::milliseconds(static_cast<int64_t>(probe_seconds * 1000)));
+    // A probe cut short by Ctrl-C says nothing about KVM: do not cache it.
+    ThrowIfInterrupted();
     choice = wait.found ? AccelChoice{"kvm", "KVM probe: a guest reached /init under KVM"}
                         : AccelChoice{"tcg", fmt::format("KVM probe: /dev/kvm opens but a guest did not reach /init "
                                                          "within {:.0f} s; using TCG",

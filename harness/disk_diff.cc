@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "common/interrupt.h"
+
 namespace livecheck {
 namespace {
 
@@ -75,6 +77,12 @@ bool Mountable(const std::string& type) {
 DiskDiff DiffDisks(const fs::path& before, const std::string& before_format, const fs::path& after,
                    const std::string& after_format) {
   DiskDiff diff;
+  // Its appliance takes seconds to start; a run that is stopping needs no diff.
+  // (Once it runs, a signal kills it with livecheck's other children.)
+  if (Interrupted()) {
+    diff.error = "interrupted";
+    return diff;
+  }
   Guestfs g(guestfs_create_flags(GUESTFS_CREATE_NO_ENVIRONMENT));
   if (!g) {
     diff.error = "libguestfs: cannot create a handle";

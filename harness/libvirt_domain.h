@@ -1,7 +1,8 @@
 // A transient libvirt domain: `--backend libvirt` starts the run's machine
 // through libvirtd (local or remote, e.g. qemu+ssh://host/system) instead of
 // spawning QEMU. Every domain livecheck created is in a registry so a
-// signal destroys them all, as KillAllQemu does for direct runs.
+// signal destroys them all (QEMUs livecheck started itself are its children:
+// KillChildProcesses kills those).
 #pragma once
 #include <chrono>
 #include <filesystem>

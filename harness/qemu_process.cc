@@ -7,8 +7,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <mutex>
-#include <set>
 #include <cstring>
 #include <thread>
 
@@ -21,24 +19,6 @@
 extern char** environ;
 
 namespace livecheck {
-
-namespace {
-
-std::mutex& RegistryMutex() {
-  static std::mutex mutex;
-  return mutex;
-}
-std::set<pid_t>& Registry() {
-  static std::set<pid_t> pids;
-  return pids;
-}
-
-}  // namespace
-
-void KillAllQemu() {
-  std::lock_guard lock(RegistryMutex());
-  for (pid_t pid : Registry()) kill(pid, SIGKILL);
-}
 
 QemuProcess::QemuProcess(const std::vector<std::string>& argv, const fs::path& output_log) {
   int fd = open(output_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -56,8 +36,6 @@ QemuProcess::QemuProcess(const std::vector<std::string>& argv, const fs::path& o
   posix_spawn_file_actions_destroy(&actions);
   close(fd);
   if (rc != 0) throw Error(fmt::format("cannot start {}: {}", argv[0], strerror(rc)), kExitEnvironment);
-  std::lock_guard lock(RegistryMutex());
-  Registry().insert(pid_);
 }
 
 QemuProcess::~QemuProcess() { Kill(); }
@@ -70,8 +48,6 @@ std::optional<int> QemuProcess::WaitExit(std::chrono::milliseconds timeout) {
     pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
       reaped_ = true;
-      std::lock_guard lock(RegistryMutex());
-      Registry().erase(pid_);
       return status;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
@@ -86,8 +62,6 @@ void QemuProcess::Kill() {
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   reaped_ = true;
-  std::lock_guard lock(RegistryMutex());
-  Registry().erase(pid_);
 }
 
 double TimeoutScale() {

@@ -32,10 +32,6 @@ class QemuProcess {
   bool reaped_ = false;
 };
 
-/// SIGKILLs every QEMU this process started and has not reaped yet: the
-/// shutdown path on SIGINT/SIGTERM (each owner still reaps its own).
-void KillAllQemu();
-
 /// Multiplies every harness timeout: $LIVECHECK_TIMEOUT_SCALE (default 1),
 /// so a slow or loaded machine is one setting away from passing.
 double TimeoutScale();

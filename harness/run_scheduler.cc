@@ -1,12 +1,9 @@
 #include "harness/run_scheduler.h"
 
-#include <csignal>
-
 #include <fmt/format.h>
 
+#include "common/interrupt.h"
 #include "harness/checks.h"
-#include "harness/libvirt_domain.h"
-#include "harness/qemu_process.h"
 
 namespace livecheck {
 
@@ -16,27 +13,28 @@ ScheduleOutcome RunAll(const std::vector<RunRequest>& requests, const RunOptions
   outcome.results.resize(requests.size());
   std::vector<bool> done(requests.size(), false);
   asio::io_context io;
-  asio::signal_set signals(io, SIGINT, SIGTERM);
   size_t next = 0, finished = 0;
-  int workers_left = std::max(1, std::min<int>(schedule.jobs, static_cast<int>(requests.size())));
+  int workers = std::max(1, std::min<int>(schedule.jobs, static_cast<int>(requests.size())));
+  std::exception_ptr worker_failure;
 
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    outcome.interrupted = true;
-    if (schedule.progress) schedule.progress(fmt::format("interrupted by signal {}: stopping every VM", signal));
-    KillAllQemu();
-    DestroyAllDomains();
+  // The signal's watcher thread has already killed every VM (main.cc); the
+  // runs notice their machine is gone. Here it is only said, on this thread.
+  InterruptAction announce([&] {
+    asio::post(io, [&] {
+      if (schedule.progress)
+        schedule.progress(fmt::format("interrupted by signal {}: stopping every VM", InterruptSignal()));
+    });
   });
 
   auto worker = [&]() -> asio::awaitable<void> {
-    while (!outcome.interrupted && next < requests.size()) {
+    while (!Interrupted() && next < requests.size()) {
       size_t index = next++;
       const auto& request = requests[index];
       if (schedule.progress) schedule.progress(fmt::format("[{}/{}] {}: started", index + 1, requests.size(), RunId(request)));
       if (schedule.on_start) schedule.on_start(RunId(request));
       auto result = co_await RunScenario(request, options);
       if (schedule.on_finish) schedule.on_finish(RunId(request));
-      if (outcome.interrupted && result.status != Status::kPass) {
+      if (Interrupted() && result.status != Status::kPass) {
         result.status = Status::kError;
         result.error = "interrupted: " + result.error;
       }
@@ -49,12 +47,14 @@ ScheduleOutcome RunAll(const std::vector<RunRequest>& requests, const RunOptions
                                       StatusName(r.status), r.wall_seconds, r.error.empty() ? "" : " (" + r.error + ")"));
     }
   };
-  for (int i = 0; i < workers_left; ++i)
-    asio::co_spawn(io, worker(), [&](std::exception_ptr) {
-      // RunScenario never throws; a worker ending is only bookkeeping.
-      if (--workers_left == 0) signals.cancel();
+  // RunScenario never throws; anything else that does is a bug, reported after the other runs.
+  for (int i = 0; i < workers; ++i)
+    asio::co_spawn(io, worker(), [&](std::exception_ptr e) {
+      if (e) worker_failure = e;
     });
   io.run();
+  if (worker_failure) std::rethrow_exception(worker_failure);
+  outcome.interrupted = Interrupted();
 
   for (size_t i = 0; i < requests.size(); ++i) {
     if (done[i]) continue;

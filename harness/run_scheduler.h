@@ -19,9 +19,10 @@ struct ScheduleOutcome {
   bool interrupted = false;
 };
 
-/// Runs every request, up to `jobs` at once, on one io_context. On SIGINT or
-/// SIGTERM every QEMU is killed at once, running scenarios end as ERROR
-/// ("interrupted") and requests not started yet are reported as not run.
+/// Runs every request, up to `jobs` at once, on one io_context. Once the
+/// process is interrupted (common/interrupt.h: every VM is killed at once),
+/// running scenarios end as ERROR ("interrupted") and requests not started
+/// yet are reported as not run.
 ScheduleOutcome RunAll(const std::vector<RunRequest>& requests, const RunOptions& options,
                        const ScheduleOptions& schedule);
 

@@ -1,14 +1,19 @@
 // `livecheck build` on bad input: exit code 2, one line saying what and
 // where, and no half-written variant left for a later run to trust.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <future>
+#include <thread>
 
 #include "common/file_util.h"
 #include "common/process.h"
 #include "common/testing.h"
+#include "harness/qemu_process.h"
+#include "tests/process_scan.h"
 
 namespace livecheck {
 namespace {
@@ -168,6 +173,41 @@ TEST(InterruptedBuildTest, NextBuildCleansUpAndCompletes) {
   EXPECT_FALSE(fs::exists(out / ".cache/squashfs-x.img.tmp123"));
   r = RunProcess({.argv = argv, .timeout = std::chrono::minutes(3)});
   EXPECT_NE(r.out.find("built 0 variant(s), reused 2 unchanged"), std::string::npos) << r.out;
+}
+
+// SIGTERM while `livecheck run` is still building its images: the image tools
+// are killed with it, every staging directory and temporary file is removed
+// by the unwinding, no report is written, and it exits 130 within seconds.
+TEST(InterruptedBuildTest, SigtermStopsTheToolsAndLeavesNothing) {
+  auto dir = testing::MakeTestDir();
+  auto out = dir.path() / "images";
+  std::vector<std::string> argv = {LIVECHECK_BINARY, "run", LIVECHECK_SOURCE_DIR "/scenarios/guarantees.toml",
+                                   "--config", LIVECHECK_SOURCE_DIR "/builder/variants.toml", "--variant",
+                                   "direct-overlay-xz", "--variant", "direct-gzip", "--images", out.string(),
+                                   "--report-dir", (dir.path() / "report").string(), "--accel", "tcg"};
+  QemuProcess livecheck(argv, dir.path() / "livecheck.log");  // any process: spawned and always reaped
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  while (ProcessesMentioning("mksquashfs", out.string()).empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_FALSE(ProcessesMentioning("mksquashfs", out.string()).empty()) << ReadFile(dir.path() / "livecheck.log");
+  kill(livecheck.pid(), SIGTERM);
+  auto status = livecheck.WaitExit(std::chrono::seconds(10));
+  ASSERT_TRUE(status) << "livecheck did not stop within 10 s of SIGTERM";
+  std::string log = ReadFile(dir.path() / "livecheck.log");
+  EXPECT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 130) << log;
+  EXPECT_NE(log.find("interrupted by signal 15"), std::string::npos) << log;
+  EXPECT_TRUE(ProcessesMentioning("mksquashfs", out.string()).empty()) << "an image tool outlived livecheck";
+  EXPECT_FALSE(fs::exists(dir.path() / "report/report.json"));
+  std::error_code ec;
+  for (const auto& d : {out, out / ".cache"})
+    for (const auto& entry : fs::directory_iterator(d, ec)) {
+      auto name = entry.path().filename().string();
+      EXPECT_TRUE(name == ".cache" || name == ".lock" || fs::exists(entry.path() / "manifest.json") ||
+                  name.starts_with("squashfs-") || name.starts_with("initramfs-"))
+          << "left behind: " << entry.path();
+      EXPECT_EQ(name.find(".tmp"), std::string::npos) << "left behind: " << entry.path();
+    }
 }
 
 }  // namespace

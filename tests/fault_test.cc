@@ -15,7 +15,7 @@
 #include "common/process.h"
 #include "common/testing.h"
 #include "harness/qemu_process.h"
-#include "tests/qemu_scan.h"
+#include "tests/process_scan.h"
 
 namespace livecheck {
 namespace {

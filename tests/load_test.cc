@@ -8,7 +8,7 @@
 #include "common/file_util.h"
 #include "common/process.h"
 #include "common/testing.h"
-#include "tests/qemu_scan.h"
+#include "tests/process_scan.h"
 
 namespace livecheck {
 namespace {

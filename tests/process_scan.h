@@ -1,4 +1,4 @@
-// Finding QEMU processes from outside livecheck, the way a user would with
+// Finding livecheck's QEMUs and tools from outside, the way a user would with
 // ps: to kill one mid-boot, or to prove none outlived a run.
 #pragma once
 
@@ -11,8 +11,8 @@
 
 namespace livecheck {
 
-// The QEMU processes whose command line mentions `needle` (e.g. a runtime directory).
-inline std::vector<pid_t> QemuProcessesMentioning(const std::string& needle) {
+// The processes running `program` whose command line mentions `needle` (e.g. a runtime directory).
+inline std::vector<pid_t> ProcessesMentioning(const std::string& program, const std::string& needle) {
   std::vector<pid_t> pids;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/proc", ec)) {
@@ -24,10 +24,14 @@ inline std::vector<pid_t> QemuProcessesMentioning(const std::string& needle) {
     } catch (...) {
       continue;  // the process ended meanwhile
     }
-    if (cmdline.find(needle) != std::string::npos && cmdline.find("qemu-system") != std::string::npos)
+    if (cmdline.find(needle) != std::string::npos && cmdline.find(program) != std::string::npos)
       pids.push_back(std::stoi(name));
   }
   return pids;
+}
+
+inline std::vector<pid_t> QemuProcessesMentioning(const std::string& needle) {
+  return ProcessesMentioning("qemu-system", needle);
 }
 
 }  // namespace livecheck
