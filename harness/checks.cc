@@ -215,7 +215,7 @@ CheckResult CheckBootTiming(const std::vector<PhaseTiming>& phases, const std::v
   double reached = -1;
   for (const auto& p : phases) {
     if (next < expected.size() && p.phase == expected[next]) ++next;
-    if (p.phase == budget_phase && reached < 0) reached = p.guest_seconds;
+    if (p.phase == budget_phase && reached < 0) reached = p.seconds();
   }
   if (next < expected.size())
     return Verdict("boot-timing", false, fmt::format("phase '{}' never reported (or out of order)", expected[next]),

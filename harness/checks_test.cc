@@ -135,7 +135,7 @@ TEST(ChecksTest, BootTimingOrderAndBudget) {
   EXPECT_EQ(r.status, Status::kFail);
   EXPECT_EQ(r.summary, "root-ready at 2.50 s guest time, over the budget of 2.00 s");
   // An image without markers: its ready pattern, in host time.
-  std::vector<PhaseTiming> ready = {{"ready", 41.0, 41.0}};
+  std::vector<PhaseTiming> ready = {{"ready", -1, 41.0}};
   EXPECT_EQ(CheckBootTiming(ready, {"ready"}, 30).summary, "ready at 41.00 s after QEMU started, over the budget of 30.00 s");
   EXPECT_EQ(CheckBootTiming(ready, {"ready"}, 60).status, Status::kPass);
 }

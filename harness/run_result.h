@@ -21,8 +21,11 @@ struct CheckResult {
 /// When a phase happened: guest uptime from its marker, host seconds since QEMU started.
 struct PhaseTiming {
   std::string phase;
-  double guest_seconds = -1;  ///< -1: not reported by the guest
-  double host_seconds = -1;
+  double guest_seconds = -1;  ///< guest uptime; -1: not reported by the guest (media without markers)
+  double host_seconds = -1;   ///< since QEMU started
+  /// The figure timings use: guest uptime, or host time when the guest gave none.
+  double seconds() const { return guest_seconds >= 0 ? guest_seconds : host_seconds; }
+  bool host_clock() const { return guest_seconds < 0; }
 };
 
 /// One (scenario, variant, repetition) run.

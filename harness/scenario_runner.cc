@@ -87,7 +87,7 @@ struct ConsoleWatcher {
     // character, so a long guest line must not reach it whole.
     if (text.size() > 512) text = text.substr(text.size() - 512);
     if (!std::regex_search(CleanConsoleText(text), *ready_pattern)) return;
-    phases.push_back({"ready", now, now});  // no guest clock without markers: host time
+    phases.push_back({"ready", -1, now});  // no markers, so no guest clock: host time only
     if (on_marker) on_marker("ready");
   }
 
@@ -210,7 +210,7 @@ asio::awaitable<void> WaitShellReady(RunContext& ctx) {
   if (ctx.shell.ready()) co_return;
   co_await WaitForPhase(ctx, "ready");
   co_await ctx.shell.WaitForPrompt(ctx.request.external->shell_prompt, ctx.Budget(kAgentTimeout));
-  ctx.console.phases.push_back({"shell-ready", ctx.HostSeconds(), ctx.HostSeconds()});
+  ctx.console.phases.push_back({"shell-ready", -1, ctx.HostSeconds()});
   if (ctx.console.on_marker) ctx.console.on_marker("shell-ready");
   co_return;  // explicit: cppcheck does not know coroutines
 }

@@ -49,6 +49,12 @@ TEST(CompareTest, ExtractsRunAndBenchReportsAndRefusesOthers) {
                           {"figures",
                            {{{"compressor", "xz"}, {"backend", "overlay"}, {"metric", "seq-read"}, {"unit", "MB/s"},
                              {"better", "higher"}, {"samples", {1.0, 2.0}}}}}};
+  // No guest clock (a medium without markers): gated on host time, under its own name.
+  run["results"][0]["phases"].push_back({{"phase", "ready"}, {"guest_seconds", -1}, {"host_seconds", 95.0}});
+  metrics = ExtractMetrics(run, "run.json");
+  ASSERT_EQ(metrics.size(), 2u);
+  EXPECT_EQ(metrics[1].key, "v ready (host)");
+  EXPECT_DOUBLE_EQ(metrics[1].samples[0], 95.0);
   metrics = ExtractMetrics(bench, "bench.json");
   ASSERT_EQ(metrics.size(), 1u);
   EXPECT_FALSE(metrics[0].lower_is_better);

@@ -54,14 +54,17 @@ std::string Matrix(const RunReport& report) {
   return "<table id=\"matrix\">\n" + head + rows + "</table>\n";
 }
 
-// Horizontal bars per variant: one segment per phase interval (median guest seconds).
+// Horizontal bars per variant: one segment per phase interval (median seconds,
+// guest uptime; host time for media without markers, said in the label).
 std::string PhaseChart(const RunReport& report) {
   auto stats = SummarizePhases(report.results);
   std::vector<std::string> variants, phases;
   std::map<std::string, std::vector<std::pair<std::string, double>>> by_variant;
+  std::set<std::string> host_clock;
   for (const auto& s : stats) {
     if (s.phase == "failed" || s.phase == "poweroff") continue;
     if (std::find(variants.begin(), variants.end(), s.variant) == variants.end()) variants.push_back(s.variant);
+    if (s.host_clock) host_clock.insert(s.variant);
     if (std::find(phases.begin(), phases.end(), s.phase) == phases.end()) phases.push_back(s.phase);
     by_variant[s.variant].push_back({s.phase, s.median});
   }
@@ -81,7 +84,8 @@ std::string PhaseChart(const RunReport& report) {
   };
   for (size_t i = 0; i < variants.size(); ++i) {
     int y = top + static_cast<int>(i) * row;
-    svg += fmt::format("<text x=\"0\" y=\"{}\" font-size=\"13\">{}</text>\n", y + 15, HtmlEscape(variants[i]));
+    svg += fmt::format("<text x=\"0\" y=\"{}\" font-size=\"13\">{}{}</text>\n", y + 15, HtmlEscape(variants[i]),
+                       host_clock.count(variants[i]) ? " (host time)" : "");
     double previous = 0;
     auto list = by_variant[variants[i]];
     std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
@@ -142,8 +146,10 @@ std::string HtmlReport(const RunReport& report) {
       "<style>{}</style>\n</head>\n<body>\n<h1>livecheck report</h1>\n"
       "<div class=\"meta\">started {} &middot; host {} &middot; accel {} ({}){}</div>\n"
       "<div class=\"summary\"><span>{} runs</span><span>{} passed</span><span>{} failed</span><span>{} errors</span>"
-      "</div>\n<h2>Results</h2>\n{}<h2>Boot phases (median guest seconds)</h2>\n"
-      "<p>Each segment ends when the guest reports the phase of its colour.</p>\n{}<h2>Failures</h2>\n{}"
+      "</div>\n<h2>Results</h2>\n{}<h2>Boot phases (median seconds)</h2>\n"
+      "<p>Each segment ends when the guest reports the phase of its colour, in guest uptime. Media without "
+      "livecheck's markers have no guest clock: theirs are host seconds since QEMU started, marked "
+      "(host time).</p>\n{}<h2>Failures</h2>\n{}"
       "</body>\n</html>\n",
       kStyle, HtmlEscape(report.started_at), HtmlEscape(report.host.value("hostname", "?")), HtmlEscape(report.accel),
       HtmlEscape(report.accel_reason), report.interrupted ? " &middot; <b>INTERRUPTED</b>" : "",

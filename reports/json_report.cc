@@ -41,8 +41,8 @@ nlohmann::json ReportToJson(const RunReport& report) {
   }
   auto timing = nlohmann::json::array();
   for (const auto& s : SummarizePhases(report.results))
-    timing.push_back({{"variant", s.variant}, {"phase", s.phase}, {"samples", s.samples}, {"min", s.min},
-                      {"median", s.median}, {"max", s.max}});
+    timing.push_back({{"variant", s.variant}, {"phase", s.phase}, {"clock", s.host_clock ? "host" : "guest"},
+                      {"samples", s.samples}, {"min", s.min}, {"median", s.median}, {"max", s.max}});
   return {{"schema", kReportSchema},
           {"started_at", report.started_at},
           {"host", report.host},

@@ -11,7 +11,8 @@ struct PhaseStatistics {
   std::string variant;
   std::string phase;
   int samples = 0;
-  double min = 0, median = 0, max = 0;  ///< guest seconds (host seconds for agent-ready)
+  double min = 0, median = 0, max = 0;  ///< guest uptime in seconds, or host seconds when host_clock
+  bool host_clock = false;  ///< the guest gave no time (media without markers): seconds since QEMU started
 };
 
 double Median(std::vector<double> values);

@@ -45,6 +45,28 @@ TEST(PhaseStatisticsTest, MedianOverRepetitions) {
   EXPECT_DOUBLE_EQ(stats[0].max, 3.0);
 }
 
+// Media without livecheck's markers have no guest clock: their figures are
+// host seconds, and every report says so instead of calling them guest time.
+TEST(PhaseStatisticsTest, PhasesWithoutGuestTimeAreHostTimeAndSaySo) {
+  RunResult marked{.variant = "direct"}, foreign{.variant = "debian-live.iso"};
+  marked.phases = {{"root-ready", 3.0, 6.0}};
+  foreign.phases = {{"ready", -1, 95.0}};
+  auto stats = SummarizePhases({marked, foreign});
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_FALSE(stats[0].host_clock);
+  EXPECT_DOUBLE_EQ(stats[0].median, 3.0);
+  EXPECT_TRUE(stats[1].host_clock);
+  EXPECT_DOUBLE_EQ(stats[1].median, 95.0);
+  RunReport report{.host = {{"hostname", "ci"}}, .results = {marked, foreign}};
+  auto timing = ReportToJson(report)["timing"];
+  EXPECT_EQ(timing[0]["clock"], "guest");
+  EXPECT_EQ(timing[1]["clock"], "host");
+  EXPECT_EQ(ReportToJson(report)["results"][1]["phases"][0]["guest_seconds"], -1);
+  auto html = HtmlReport(report);
+  EXPECT_NE(html.find("debian-live.iso (host time)"), std::string::npos);
+  EXPECT_EQ(html.find("direct (host time)"), std::string::npos);
+}
+
 TEST(JsonReportTest, RoundTripsAndCounts) {
   auto json = ReportToJson(SampleReport());
   EXPECT_EQ(json["schema"], "livecheck-report/1");
