@@ -140,6 +140,54 @@ TEST_F(OwnImagesAsForeign, EachConsoleCheckFailsOnItsNegativeControl) {
   EXPECT_EQ(Sha256File(dir_->path() / "fixtures/good-toram/stick.img"), digest) << "the user's image is never modified";
 }
 
+// Every --boot path through the medium's own bootloader (no --kernel):
+// SeaBIOS + syslinux from a stick, OVMF + GRUB from a GPT stick, SeaBIOS +
+// isolinux from the ISO as a CD. The checks run through the console shell,
+// and the ready time is host time: such media give no guest clock.
+TEST_F(OwnImagesAsForeign, EveryBootPathThroughTheMediumsOwnBootloader) {
+  auto media = dir_->path() / "default";
+  auto build = RunProcess({.argv = {LIVECHECK_BINARY, "build", "--config", LIVECHECK_SOURCE_DIR "/builder/variants.toml",
+                                    "--variant", "usb-bios", "--variant", "usb-uefi", "--variant", "iso", "--out",
+                                    media.string()},
+                           .timeout = std::chrono::minutes(5)});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  struct Medium {
+    std::string name;
+    fs::path file;
+    std::string boot;
+  };
+  std::vector<Medium> list = {{"bios", media / "usb-bios/stick.img", "usb-bios"},
+                              {"uefi", media / "usb-uefi/stick.img", "usb-uefi"},
+                              {"cd", media / "iso/live.iso", "cdrom"}};
+  auto run = [&](const Medium& m) {
+    return std::async(std::launch::async, [=] {
+      return RunImage(dir_->path(), m.name,
+                      {"--image", m.file.string(), "--boot", m.boot, "--timeout", "240", "--check", "union-root",
+                       "--check", "canary", "--check", "no-disk-writes", "--check", "boot-timing"});
+    });
+  };
+  std::map<std::string, std::string> digests;
+  for (const auto& m : list) digests[m.name] = Sha256File(m.file);
+  auto bios = run(list[0]), uefi = run(list[1]);
+  std::vector<ImageRun> runs = {bios.get(), uefi.get()};
+  runs.push_back(run(list[2]).get());
+  std::map<std::string, std::string> all_pass = {
+      {"union-root", "PASS"}, {"canary", "PASS"}, {"no-disk-writes", "PASS"}, {"boot-timing", "PASS"}};
+  for (size_t i = 0; i < list.size(); ++i) {
+    const auto& r = runs[i];
+    EXPECT_EQ(r.checks, all_pass) << list[i].boot << "\n" << r.process.out << r.process.err;
+    bool ready = false;
+    for (const auto& p : r.result["phases"])
+      if (p["phase"] == "ready") {
+        ready = true;
+        EXPECT_EQ(p["guest_seconds"], -1) << "no guest clock without markers";
+        EXPECT_GT(p["host_seconds"].get<double>(), 0);
+      }
+    EXPECT_TRUE(ready) << list[i].boot;
+    EXPECT_EQ(Sha256File(list[i].file), digests[list[i].name]) << "the user's image is never modified";
+  }
+}
+
 TEST_F(OwnImagesAsForeign, ConsoleWithoutThePromptIsAnErrorWithTheTail) {
   auto flags = Flags("good", "");
   flags.insert(flags.end(), {"--shell-prompt", "NEVER-SEEN> $", "--check", "union-root"});
