@@ -22,6 +22,8 @@ packages=(
   linux-image-amd64
   # report rendering test
   chromium
+  # a busy host for the slowed test stage (verdicts must not depend on speed)
+  stress-ng
   # running guests
   qemu-system-x86 qemu-utils ovmf
   # the third-party fixture (Debian live-boot, fixtures/third-party/)

@@ -18,6 +18,7 @@
 #include "common/file_util.h"
 #include "common/process.h"
 #include "harness/accel_probe.h"
+#include "harness/host_reference.h"
 #include "harness/bench_plan.h"
 #include "harness/qemu_process.h"
 #include "harness/run_scheduler.h"
@@ -100,7 +101,10 @@ int RunBenchCommand(const BenchArgs& args) {
   std::cout << fmt::format("bench: {} boots ({} compressors x {} backends{} x {} repetitions), accel {}\n",
                            requests.size(), config.compressors.size(), available.size(), config.toram ? " + toram" : "",
                            config.repeat, accel.accel);
-  RunOptions options{.accel = accel.accel, .timeout_scale = TimeoutScale(), .report_dir = args.report_dir};
+  auto reference = MeasureHostReference(accel.accel, ReferenceKernel(), fs::path(args.images) / ".cache",
+                                        std::min<int>(args.jobs, static_cast<int>(requests.size())));
+  RunOptions options{.accel = accel.accel, .timeout_scale = TimeoutScaleFor(reference) * TimeoutScale(),
+                     .reference = reference, .report_dir = args.report_dir};
   fs::create_directories(args.report_dir);
   DirectoryClaim claim(args.report_dir, "--report-dir");
   auto outcome = RunAll(requests, options, {.jobs = args.jobs, .progress = [](const std::string& line) {
@@ -108,7 +112,8 @@ int RunBenchCommand(const BenchArgs& args) {
                                             }});
 
   // 4. Figures, per compressor summaries, reports.
-  BenchReport report{.accel = accel.accel, .repeat = config.repeat, .bench_data_mb = config.bench_data_mb};
+  BenchReport report{.accel = accel.accel, .host_reference = ToJson(reference), .repeat = config.repeat,
+                     .bench_data_mb = config.bench_data_mb};
   std::time_t now = std::time(nullptr);
   char when[32];
   std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
@@ -148,7 +153,7 @@ int RunBenchCommand(const BenchArgs& args) {
   return report.errors.empty() ? kExitOk : kExitCheckFailed;
 }
 
-int RunCompareCommand(const std::string& baseline, const std::string& current, double threshold) {
+int RunCompareCommand(const std::string& baseline, const std::string& current, double threshold, bool raw) {
   auto load = [](const std::string& file) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) throw Error(fmt::format("{}: no such report", file));
@@ -162,7 +167,9 @@ int RunCompareCommand(const std::string& baseline, const std::string& current, d
   if (ReportKind(base) != ReportKind(cur))
     throw Error(fmt::format("{} is a {} report but {} is a {} report: compare like with like", baseline,
                             ReportKind(base), current, ReportKind(cur)));
-  auto rows = CompareMetrics(base_metrics, cur_metrics, threshold);
+  auto normalisation = NormaliseByReferences(base, cur, !raw);
+  std::cout << normalisation.note << "\n";
+  auto rows = CompareMetrics(ApplyNormalisation(base_metrics, normalisation), cur_metrics, threshold);
   if (rows.empty()) throw Error(fmt::format("{} and {} have no figure in common", baseline, current));
   std::cout << ComparisonTable(rows);
   int regressions = 0;

@@ -23,6 +23,7 @@ struct RunArgs {
   int jobs = 1;
   int repeat = 1;
   double timeout = 0;  ///< seconds; 0: each scenario's own
+  bool recalibrate = false;  ///< measure the host reference even if cached
   bool keep = false;
   std::string runtime_dir = "/tmp";  ///< where each VM's private directory is made
   // --image: a medium livecheck did not build.
@@ -56,6 +57,7 @@ struct BenchArgs {
 int RunBenchCommand(const BenchArgs& args);
 
 /// Exit 0: no regression; 1: a figure regressed; 2: incompatible or malformed reports.
-int RunCompareCommand(const std::string& baseline, const std::string& current, double threshold_percent);
+/// `raw`: compare figures as measured, not normalised by the two host references.
+int RunCompareCommand(const std::string& baseline, const std::string& current, double threshold_percent, bool raw);
 
 }  // namespace livecheck

@@ -48,6 +48,8 @@ int Main(int argc, char** argv) {
   run->add_option("--shard", run_args.shard, "Run only shard K of N (K/N)");
   run->add_option("--timeout", run_args.timeout, "Per-run timeout in seconds (default: the scenario's)")
       ->check(CLI::PositiveNumber);
+  run->add_flag("--recalibrate", run_args.recalibrate,
+                "Measure the host reference again (default: once per host boot and accelerator)");
   run->add_flag("--keep", run_args.keep, "Keep the VMs' runtime directories");
   run->add_option("--backend", run_args.backend, "qemu (livecheck starts QEMU) or libvirt")
       ->check(CLI::IsMember({"qemu", "libvirt"}))->capture_default_str();
@@ -90,6 +92,9 @@ int Main(int argc, char** argv) {
   auto* compare = app.add_subcommand("compare", "Compare two run or bench reports; exit 1 on a regression");
   compare->add_option("baseline", baseline, "Baseline report.json or bench.json")->required();
   compare->add_option("current", current, "Current report of the same kind")->required();
+  bool compare_raw = false;
+  compare->add_flag("--raw", compare_raw,
+                    "Compare figures as measured (default: the baseline is scaled by the two host references)");
   compare->add_option("--threshold", threshold, "Percent worse that counts (if also beyond the repetitions' range)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
 
@@ -116,7 +121,7 @@ int Main(int argc, char** argv) {
     if (*run) rc = RunRunCommand(run_args);
     if (*doctor) rc = RunDoctorCommand(doctor_images);
     if (*bench) rc = RunBenchCommand(bench_args);
-    if (*compare) rc = RunCompareCommand(baseline, current, threshold);
+    if (*compare) rc = RunCompareCommand(baseline, current, threshold, compare_raw);
   } catch (const Error& e) {
     std::cerr << "livecheck: " << e.what() << std::endl;
     rc = e.exit_code();

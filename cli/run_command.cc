@@ -23,6 +23,7 @@
 #include "harness/accel_probe.h"
 #include "harness/checks.h"
 #include "harness/external_image.h"
+#include "harness/host_reference.h"
 #include "harness/internal_disk.h"
 #include "harness/qemu_process.h"
 #include "harness/run_scheduler.h"
@@ -232,7 +233,16 @@ int RunRunCommand(const RunArgs& args) {
   report.accel = accel.accel;
   report.accel_reason = accel.reason;
   Say(fmt::format("accel: {} ({})", accel.accel, accel.reason));
-  RunOptions options{.accel = accel.accel, .timeout_scale = TimeoutScale(), .report_dir = args.report_dir,
+  // How fast this host boots a guest now: relative boot budgets and every
+  // timeout follow it, so one scenario file holds on fast and slow runners.
+  int parallel = std::min<int>(args.jobs, static_cast<int>(requests.size()));
+  auto reference = MeasureHostReference(accel.accel, ReferenceKernel(), fs::path(args.images) / ".cache", parallel,
+                                        args.recalibrate);
+  report.host_reference = ToJson(reference);
+  report.timeout_scale = TimeoutScaleFor(reference) * TimeoutScale();
+  Say(ReferenceLine(report));
+  RunOptions options{.accel = accel.accel, .timeout_scale = report.timeout_scale, .reference = reference,
+                     .report_dir = args.report_dir,
                      .runtime_parent = args.runtime_dir, .keep = args.keep, .disk_diff = !args.no_disk_diff, .backend = args.backend};
   if (plan.internal_disk) options.internal_disk_image = *plan.internal_disk;
   fs::create_directories(args.report_dir);

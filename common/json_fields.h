@@ -40,4 +40,9 @@ inline nlohmann::json ObjectField(const nlohmann::json& j, const std::string& ke
   return f && f->is_object() ? *f : nlohmann::json::object();
 }
 
+inline nlohmann::json ArrayField(const nlohmann::json& j, const std::string& key) {
+  auto* f = FieldPtr(j, key);
+  return f && f->is_array() ? *f : nlohmann::json::array();
+}
+
 }  // namespace livecheck

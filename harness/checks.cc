@@ -201,14 +201,19 @@ CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::stri
                  evidence);
 }
 
+bool BootTimedInHostClock(const std::vector<std::string>& expected) {
+  return std::find(expected.begin(), expected.end(), "root-ready") == expected.end();
+}
+
 CheckResult CheckBootTiming(const std::vector<PhaseTiming>& phases, const std::vector<std::string>& expected,
-                            double budget_seconds) {
-  nlohmann::json evidence = nlohmann::json::array();
+                            const ResolvedBudget& budget) {
+  nlohmann::json evidence = {{"phases", nlohmann::json::array()}, {"budget", budget.ToJson()}};
   for (const auto& p : phases)
-    evidence.push_back({{"phase", p.phase}, {"guest_seconds", p.guest_seconds}, {"host_seconds", p.host_seconds}});
+    evidence["phases"].push_back(
+        {{"phase", p.phase}, {"guest_seconds", p.guest_seconds}, {"host_seconds", p.host_seconds}});
   // livecheck's images are timed to root-ready in guest time; an image
   // without markers to its ready pattern, in host time since QEMU started.
-  bool marked = std::find(expected.begin(), expected.end(), "root-ready") != expected.end();
+  bool marked = !BootTimedInHostClock(expected);
   std::string budget_phase = marked ? "root-ready" : (expected.empty() ? "" : expected.back());
   const char* clock = marked ? "guest time" : "after QEMU started";
   size_t next = 0;
@@ -217,16 +222,20 @@ CheckResult CheckBootTiming(const std::vector<PhaseTiming>& phases, const std::v
     if (next < expected.size() && p.phase == expected[next]) ++next;
     if (p.phase == budget_phase && reached < 0) reached = p.seconds();
   }
+  evidence["measured_seconds"] = reached;
+  if (!budget.error.empty()) return {"boot-timing", Status::kError, budget.error, evidence};
   if (next < expected.size())
     return Verdict("boot-timing", false, fmt::format("phase '{}' never reported (or out of order)", expected[next]),
                    evidence);
-  if (budget_seconds > 0 && reached > budget_seconds)
+  if (budget.seconds > 0 && reached > budget.seconds)
     return Verdict("boot-timing", false,
-                   fmt::format("{} at {:.2f} s {}, over the budget of {:.2f} s", budget_phase, reached, clock,
-                               budget_seconds),
+                   fmt::format("{} at {:.2f} s {}, over the budget of {:.2f} s ({})", budget_phase, reached, clock,
+                               budget.seconds, budget.basis),
                    evidence);
+  std::string within = budget.seconds > 0 ? fmt::format(", within {:.2f} s ({})", budget.seconds, budget.basis) : "";
   return Verdict("boot-timing", true,
-                 fmt::format("all {} phases in order; {} at {:.2f} s {}", expected.size(), budget_phase, reached, clock),
+                 fmt::format("all {} phases in order; {} at {:.2f} s {}{}", expected.size(), budget_phase, reached,
+                             clock, within),
                  evidence);
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "builder/rootfs.h"
+#include "harness/boot_budget.h"
 #include "harness/run_result.h"
 
 namespace livecheck {
@@ -75,11 +76,15 @@ CheckResult CheckNoDiskWrites(const std::vector<DiskEvidence>& disks);
 CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::string& guest_name,
                                        const nlohmann::json& mounts, const nlohmann::json& swaps);
 
-/// boot-timing: every expected phase reported, in order, and (when
-/// `budget_seconds` > 0) root-ready reached within the budget of guest time,
+/// boot-timing: every expected phase reported, in order, and (when the
+/// budget has seconds) root-ready reached within the budget of guest time,
 /// or, without root-ready among `expected` (images without markers), the
-/// last expected phase within the budget of host time.
+/// last expected phase within the budget of host time. A budget that could
+/// not be resolved (a relative one without a host reference) is an ERROR.
 CheckResult CheckBootTiming(const std::vector<PhaseTiming>& phases, const std::vector<std::string>& expected,
-                            double budget_seconds);
+                            const ResolvedBudget& budget);
+
+/// Whether boot-timing judges these phases in host time (no root-ready marker).
+bool BootTimedInHostClock(const std::vector<std::string>& expected);
 
 }  // namespace livecheck

@@ -128,16 +128,53 @@ TEST(ChecksTest, InternalDiskUntouched) {
 
 TEST(ChecksTest, BootTimingOrderAndBudget) {
   std::vector<PhaseTiming> phases = {{"init", 1.0, 3.0}, {"switch-root", 2.0, 4.0}, {"root-ready", 2.5, 4.5}};
-  EXPECT_EQ(CheckBootTiming(phases, {"init", "switch-root", "root-ready"}, 0).status, Status::kPass);
-  EXPECT_EQ(CheckBootTiming(phases, {"init", "medium-found", "root-ready"}, 0).summary,
+  EXPECT_EQ(CheckBootTiming(phases, {"init", "switch-root", "root-ready"}, {}).status, Status::kPass);
+  EXPECT_EQ(CheckBootTiming(phases, {"init", "medium-found", "root-ready"}, {}).summary,
             "phase 'medium-found' never reported (or out of order)");
-  auto r = CheckBootTiming(phases, {"init", "root-ready"}, 2.0);
+  auto r = CheckBootTiming(phases, {"init", "root-ready"}, {2.0, "2 s as written"});
   EXPECT_EQ(r.status, Status::kFail);
-  EXPECT_EQ(r.summary, "root-ready at 2.50 s guest time, over the budget of 2.00 s");
+  EXPECT_EQ(r.summary, "root-ready at 2.50 s guest time, over the budget of 2.00 s (2 s as written)");
+  EXPECT_EQ(r.evidence["measured_seconds"], 2.5);
+  EXPECT_EQ(r.evidence["budget"]["seconds"], 2.0);
   // An image without markers: its ready pattern, in host time.
   std::vector<PhaseTiming> ready = {{"ready", -1, 41.0}};
-  EXPECT_EQ(CheckBootTiming(ready, {"ready"}, 30).summary, "ready at 41.00 s after QEMU started, over the budget of 30.00 s");
-  EXPECT_EQ(CheckBootTiming(ready, {"ready"}, 60).status, Status::kPass);
+  EXPECT_EQ(CheckBootTiming(ready, {"ready"}, {30, "30 s as written"}).summary,
+            "ready at 41.00 s after QEMU started, over the budget of 30.00 s (30 s as written)");
+  EXPECT_EQ(CheckBootTiming(ready, {"ready"}, {60, "60 s as written"}).status, Status::kPass);
+  // A relative budget that could not be resolved decides nothing.
+  EXPECT_EQ(CheckBootTiming(phases, {"root-ready"}, {0, "", "no reference"}).status, Status::kError);
+}
+
+TEST(ChecksTest, RelativeBudgetsFollowTheHostReference) {
+  HostReference fast{.guest_seconds = 1.5, .host_seconds = 4.0};
+  HostReference slow{.guest_seconds = 4.5, .host_seconds = 12.0};
+  auto budget = ParseRelativeBudget("3x");
+  ASSERT_TRUE(budget);
+  EXPECT_DOUBLE_EQ(ResolveBootBudget(*budget, fast, false).seconds, 4.5);
+  EXPECT_DOUBLE_EQ(ResolveBootBudget(*budget, slow, false).seconds, 13.5);
+  EXPECT_DOUBLE_EQ(ResolveBootBudget(*budget, slow, true).seconds, 36.0);
+  EXPECT_EQ(ResolveBootBudget(*budget, fast, false).basis,
+            "3x the host reference of 1.50 s (kernel start to /init, guest time)");
+  // The same boot, 2.5 times slower on the slow host: within "3x" on both.
+  std::vector<PhaseTiming> on_fast = {{"root-ready", 4.0, 6.0}}, on_slow = {{"root-ready", 10.0, 15.0}};
+  EXPECT_EQ(CheckBootTiming(on_fast, {"root-ready"}, ResolveBootBudget(*budget, fast, false)).status, Status::kPass);
+  EXPECT_EQ(CheckBootTiming(on_slow, {"root-ready"}, ResolveBootBudget(*budget, slow, false)).status, Status::kPass);
+  // An absolute budget written for the fast host is a false alarm on the slow one.
+  BootBudget seconds{5, false};
+  EXPECT_EQ(CheckBootTiming(on_slow, {"root-ready"}, ResolveBootBudget(seconds, slow, false)).status, Status::kFail);
+  EXPECT_NE(ResolveBootBudget(*budget, HostReference{.error = "no kernel"}, false).error.find("no kernel"),
+            std::string::npos);
+  for (const char* bad : {"x", "3", "-2x", "0x", "3 x", "1e3x", "2000x", "nanx"})
+    EXPECT_FALSE(ParseRelativeBudget(bad)) << bad;
+  EXPECT_DOUBLE_EQ(ParseRelativeBudget("2.5x")->value, 2.5);
+}
+
+TEST(ChecksTest, TimeoutScaleFollowsTheReferenceWithinBounds) {
+  EXPECT_EQ(TimeoutScaleFor(HostReference{}), 1);
+  EXPECT_EQ(TimeoutScaleFor(HostReference{.guest_seconds = 0.3, .host_seconds = 1}), 1) << "never below as written";
+  EXPECT_DOUBLE_EQ(TimeoutScaleFor(HostReference{.guest_seconds = kNominalReferenceGuestSeconds * 2.5, .host_seconds = 9}),
+                   2.5);
+  EXPECT_EQ(TimeoutScaleFor(HostReference{.guest_seconds = 1000, .host_seconds = 2000}), kMaxReferenceTimeoutScale);
 }
 
 TEST(ChecksTest, UnionRootOverReadOnlyLowerAndRamUpper) {

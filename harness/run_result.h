@@ -38,6 +38,7 @@ struct RunResult {
   std::vector<CheckResult> checks;
   std::vector<PhaseTiming> phases;
   double wall_seconds = 0;
+  double timeout_seconds = 0;  ///< the scenario's timeout as this run applied it (scaled)
   std::string console_log;   ///< relative to the report directory
   std::string console_tail;  ///< last lines, for failures
   std::vector<nlohmann::json> qmp_events;
@@ -52,6 +53,8 @@ struct RunReport {
   std::string accel;
   std::string accel_reason;
   nlohmann::json host;     ///< hostname, kernel, qemu version, cpus
+  nlohmann::json host_reference;  ///< the calibration boot (HostReference as JSON); null: none
+  double timeout_scale = 1;       ///< what every timeout was multiplied by
   bool interrupted = false;
   int64_t peak_rss_kib = -1;  ///< livecheck's own peak resident memory (VmHWM), -1 unknown
   std::vector<RunResult> results;

@@ -152,7 +152,12 @@ ScenarioResult ParseScenario(std::string_view text, const fs::path& file) {
     } else if (k == "timeout") {
       if (auto v = Seconds(node, k, problems)) s.timeout_seconds = *v;
     } else if (k == "boot_budget") {
-      if (auto v = Seconds(node, k, problems)) s.boot_budget_seconds = *v;
+      if (auto text = node.value<std::string>()) {
+        if (auto budget = ParseRelativeBudget(*text)) s.boot_budget = *budget;
+        else problems.Add(node, "'boot_budget' must be seconds (15) or a multiple of the host reference (\"3x\")");
+      } else if (auto v = Seconds(node, k, problems)) {
+        s.boot_budget = {*v, false};
+      }
     } else if (k == "ram_residue_max") {
       auto v = node.value<int64_t>();
       if (v && *v >= 0) s.ram_residue_max = *v;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/boot_budget.h"
+
 namespace livecheck {
 
 namespace fs = std::filesystem;
@@ -26,12 +28,14 @@ struct Scenario {
   std::vector<std::string> variants;  ///< glob patterns on variant names; empty: all
   std::vector<std::string> boots;     ///< glob patterns on boot paths; empty: all
   std::optional<bool> toram;          ///< only variants with (or without) toram
-  double timeout_seconds = 300;       ///< whole run, before LIVECHECK_TIMEOUT_SCALE
+  /// The whole run, as written; runs multiply it by the host's timeout scale
+  /// (the host reference, and LIVECHECK_TIMEOUT_SCALE).
+  double timeout_seconds = 300;
   bool internal_disk = false;         ///< attach an ext4 "internal disk" with a known file
   std::string internal_disk_bus = "ahci";  ///< ahci, nvme or virtio
   std::string usb = "xhci";           ///< how the stick is emulated: xhci, ehci or uas
   bool iso_as_usb = false;            ///< iso variants: boot the ISO as a USB stick, not a CD
-  double boot_budget_seconds = 0;     ///< boot-timing: root-ready within this guest time
+  BootBudget boot_budget;             ///< boot-timing: root-ready within this (seconds or "3x")
   int64_t ram_residue_max = 0;        ///< ram-residue: copies of the secret allowed in RAM
   std::vector<ScenarioStep> steps;
 };

@@ -676,8 +676,8 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     AgentClient agent(executor);
     ConsoleShell shell(executor);
     asio::steady_timer timer(executor);
-    auto deadline = Clock::now() + milliseconds(static_cast<int64_t>(request.scenario.timeout_seconds * 1000 *
-                                                                     options.timeout_scale));
+    result.timeout_seconds = request.scenario.timeout_seconds * options.timeout_scale;
+    auto deadline = Clock::now() + milliseconds(static_cast<int64_t>(result.timeout_seconds * 1000));
     RunContext ctx{request, options, *session, qmp, agent, shell, domain.get(), console, deadline, timer, result};
     if (!domain) co_await qmp.Connect(session->qmp_socket(), ctx.Scaled(kConnectTimeout));
     if (ctx.External()) co_await shell.Connect(session->console_socket(), ctx.Scaled(kConnectTimeout));
@@ -717,9 +717,11 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
         AddFileChanges(result.checks.back(), diffs, "");
       }
       if (name == "canary") result.checks.push_back(ScanForCanary(ctx));
-      if (name == "boot-timing")
-        result.checks.push_back(
-            CheckBootTiming(console.phases, ExpectedPhases(ctx), request.scenario.boot_budget_seconds));
+      if (name == "boot-timing") {
+        auto expected = ExpectedPhases(ctx);
+        auto budget = ResolveBootBudget(request.scenario.boot_budget, options.reference, BootTimedInHostClock(expected));
+        result.checks.push_back(CheckBootTiming(console.phases, expected, budget));
+      }
       if (name == "internal-disk-untouched") {
         auto it = std::find_if(disks.begin(), disks.end(), [](const DiskEvidence& d) { return d.drive == "internal"; });
         if (it == disks.end())

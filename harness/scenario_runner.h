@@ -9,6 +9,7 @@
 #include "builder/manifest.h"
 #include "harness/run_result.h"
 #include "harness/external_image.h"
+#include "harness/host_reference.h"
 #include "harness/scenario.h"
 
 namespace livecheck {
@@ -18,7 +19,10 @@ namespace fs = std::filesystem;
 
 struct RunOptions {
   std::string accel = "tcg";
+  /// Multiplies every timeout: the host reference's scale times
+  /// LIVECHECK_TIMEOUT_SCALE (see TimeoutScaleFor).
   double timeout_scale = 1.0;
+  HostReference reference;  ///< relative boot budgets are multiples of it
   fs::path report_dir;                  ///< console logs go to report_dir/logs
   fs::path runtime_parent = "/tmp";     ///< where private VM directories are made
   fs::path internal_disk_image;         ///< used by scenarios with internal_disk = true

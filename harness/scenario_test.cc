@@ -50,6 +50,20 @@ TEST(ScenarioTest, ErrorsNameFileLineAndWhat) {
   EXPECT_EQ(r.errors[3], "/s/bad.toml:5:1: each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload");
 }
 
+TEST(ScenarioTest, BootBudgetInSecondsOrRelativeToTheHost) {
+  auto seconds = ParseScenario("boot_budget = 15\n[[step]]\ncheck = \"boot-timing\"\n", "/s/a.toml");
+  ASSERT_TRUE(seconds.errors.empty()) << seconds.errors[0];
+  EXPECT_EQ(seconds.scenario.boot_budget.Text(), "15 s");
+  EXPECT_FALSE(seconds.scenario.boot_budget.relative);
+  auto relative = ParseScenario("boot_budget = \"2.5x\"\n[[step]]\ncheck = \"boot-timing\"\n", "/s/b.toml");
+  ASSERT_TRUE(relative.errors.empty()) << relative.errors[0];
+  EXPECT_TRUE(relative.scenario.boot_budget.relative);
+  EXPECT_EQ(relative.scenario.boot_budget.value, 2.5);
+  auto bad = ParseScenario("boot_budget = \"fast\"\n[[step]]\ncheck = \"boot-timing\"\n", "/s/c.toml");
+  EXPECT_EQ(bad.errors, std::vector<std::string>{"/s/c.toml:1:15: 'boot_budget' must be seconds (15) or a multiple "
+                                                 "of the host reference (\"3x\")"});
+}
+
 TEST(ScenarioTest, MissingStepsAndMalformedToml) {
   EXPECT_EQ(ParseScenario("description = \"x\"\n", "/s/a.toml").errors,
             std::vector<std::string>{"/s/a.toml: no [[step]] tables"});

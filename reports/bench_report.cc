@@ -95,6 +95,7 @@ nlohmann::json BenchToJson(const BenchReport& r) {
   auto errors = nlohmann::json::array();
   for (const auto& [run, error] : r.errors) errors.push_back({{"run", run}, {"error", error}});
   return {{"schema", kBenchSchema}, {"started_at", r.started_at}, {"host", r.host}, {"accel", r.accel},
+          {"host_reference", r.host_reference},
           {"repeat", r.repeat}, {"bench_data_mb", r.bench_data_mb}, {"backends", r.backends},
           {"compressors", r.compressors}, {"workloads", r.workloads}, {"unavailable", unavailable},
           {"figures", figures}, {"compressor_figures", compressors}, {"errors", errors},

@@ -37,6 +37,7 @@ struct BenchReport {
   std::string started_at;
   nlohmann::json host;
   std::string accel;
+  nlohmann::json host_reference;  ///< the calibration boot (HostReference as JSON)
   int repeat = 0;
   int bench_data_mb = 0;
   std::vector<std::string> backends, compressors, workloads;

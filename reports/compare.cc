@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "common/json_fields.h"
+#include "harness/host_reference.h"
 #include "reports/phase_statistics.h"
 
 namespace livecheck {
@@ -23,10 +25,10 @@ std::vector<Metric> ExtractMetrics(const nlohmann::json& report, const std::stri
   if (kind.empty()) throw Error(fmt::format("{}: not a livecheck run or bench report (no known \"schema\")", where));
   std::map<std::string, Metric> by_key;
   std::vector<std::string> order;
-  auto add = [&](const std::string& key, const std::string& unit, bool lower, double value) {
+  auto add = [&](const std::string& key, const std::string& unit, bool lower, double value, bool host = false) {
     if (by_key.count(key) == 0) {
       order.push_back(key);
-      by_key[key] = Metric{key, unit, lower, {}};
+      by_key[key] = Metric{key, unit, lower, host, {}};
     }
     by_key[key].samples.push_back(value);
   };
@@ -40,7 +42,7 @@ std::vector<Metric> ExtractMetrics(const nlohmann::json& report, const std::stri
           double guest = p.at("guest_seconds").get<double>(), host = p.at("host_seconds").get<double>();
           std::string key = r.at("variant").get<std::string>() + " " + p.at("phase").get<std::string>();
           if (guest >= 0) add(key, "s", true, guest);
-          else if (host >= 0) add(key + " (host)", "s", true, host);
+          else if (host >= 0) add(key + " (host)", "s", true, host, true);
         }
       }
     } else {
@@ -56,6 +58,29 @@ std::vector<Metric> ExtractMetrics(const nlohmann::json& report, const std::stri
   std::vector<Metric> metrics;
   for (const auto& key : order) metrics.push_back(by_key[key]);
   return metrics;
+}
+
+Normalisation NormaliseByReferences(const nlohmann::json& baseline, const nlohmann::json& current, bool enabled) {
+  if (!enabled) return {1, 1, "figures compared as measured (--raw)"};
+  auto base = HostReferenceFromJson(ObjectField(baseline, "host_reference"));
+  auto cur = HostReferenceFromJson(ObjectField(current, "host_reference"));
+  if (!base.valid() || !cur.valid())
+    return {1, 1,
+            fmt::format("figures compared as measured: the {} report has no host reference",
+                        !base.valid() ? "baseline" : "current")};
+  Normalisation n{cur.guest_seconds / base.guest_seconds, cur.host_seconds / base.host_seconds, ""};
+  n.note = fmt::format("host references: baseline {:.2f} s, current {:.2f} s (guest, kernel to /init); the baseline is "
+                       "scaled by {:.2f} (host-clock figures by {:.2f}) before comparing",
+                       base.guest_seconds, cur.guest_seconds, n.guest_factor, n.host_factor);
+  return n;
+}
+
+std::vector<Metric> ApplyNormalisation(std::vector<Metric> baseline, const Normalisation& normalisation) {
+  for (auto& m : baseline) {
+    double factor = m.host_clock ? normalisation.host_factor : normalisation.guest_factor;
+    for (auto& s : m.samples) s = m.lower_is_better ? s * factor : s / factor;
+  }
+  return baseline;
 }
 
 std::vector<Comparison> CompareMetrics(const std::vector<Metric>& baseline, const std::vector<Metric>& current,

@@ -7,7 +7,7 @@ namespace livecheck {
 namespace {
 
 Metric M(const std::string& key, std::vector<double> samples, bool lower = true) {
-  return {key, lower ? "s" : "MB/s", lower, std::move(samples)};
+  return {key, lower ? "s" : "MB/s", lower, false, std::move(samples)};
 }
 
 TEST(CompareTest, ClearRegressionIsFlagged) {
@@ -35,6 +35,32 @@ TEST(CompareTest, HigherIsBetterFiguresRegressDownwards) {
   rows = CompareMetrics({M("t", {100, 110, 105}, false)}, {M("t", {150, 160, 155}, false)}, 10);
   EXPECT_FALSE(rows[0].regression);
   EXPECT_LT(rows[0].worse_percent, 0);
+}
+
+// A baseline from a fast runner against the same image on a runner 2.5x
+// slower: raw, every figure "regressed"; scaled by the two host references,
+// none did; a real regression on the slow runner still shows.
+TEST(CompareTest, BaselineFromAnotherHostIsScaledByTheReferences) {
+  auto report = [](double guest_reference, double host_reference) {
+    return nlohmann::json{{"host_reference", {{"guest_seconds", guest_reference}, {"host_seconds", host_reference}}}};
+  };
+  auto fast = report(1.5, 4.0), slow = report(3.75, 10.0);
+  auto n = NormaliseByReferences(fast, slow, true);
+  EXPECT_DOUBLE_EQ(n.guest_factor, 2.5);
+  EXPECT_DOUBLE_EQ(n.host_factor, 2.5);
+  EXPECT_NE(n.note.find("scaled by 2.50"), std::string::npos) << n.note;
+  std::vector<Metric> baseline = {M("v root-ready", {4.0, 4.1, 4.2}), M("xz overlay seq-read", {100, 104, 108}, false)};
+  std::vector<Metric> same_image = {M("v root-ready", {10.0, 10.3, 10.4}), M("xz overlay seq-read", {40, 42, 43}, false)};
+  for (const auto& row : CompareMetrics(baseline, same_image, 10)) EXPECT_TRUE(row.regression) << row.key << " raw";
+  for (const auto& row : CompareMetrics(ApplyNormalisation(baseline, n), same_image, 10))
+    EXPECT_FALSE(row.regression) << row.key << " normalised";
+  std::vector<Metric> slower_image = {M("v root-ready", {13.0, 13.2, 13.5})};
+  EXPECT_TRUE(CompareMetrics(ApplyNormalisation(baseline, n), slower_image, 10)[0].regression);
+  // Without a reference in both, or with --raw: as measured, and said so.
+  EXPECT_EQ(NormaliseByReferences(nlohmann::json::object(), slow, true).guest_factor, 1);
+  EXPECT_NE(NormaliseByReferences(nlohmann::json::object(), slow, true).note.find("the baseline report has no host reference"),
+            std::string::npos);
+  EXPECT_EQ(NormaliseByReferences(fast, slow, false).guest_factor, 1);
 }
 
 TEST(CompareTest, ExtractsRunAndBenchReportsAndRefusesOthers) {

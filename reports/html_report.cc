@@ -9,6 +9,7 @@
 #include "harness/checks.h"
 #include "reports/junit_writer.h"
 #include "reports/phase_statistics.h"
+#include "reports/terminal_summary.h"
 
 namespace livecheck {
 namespace {
@@ -145,6 +146,7 @@ std::string HtmlReport(const RunReport& report) {
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>livecheck report</title>\n"
       "<style>{}</style>\n</head>\n<body>\n<h1>livecheck report</h1>\n"
       "<div class=\"meta\">started {} &middot; host {} &middot; accel {} ({}){}</div>\n"
+      "<div class=\"meta\">{}</div>\n"
       "<div class=\"summary\"><span>{} runs</span><span>{} passed</span><span>{} failed</span><span>{} errors</span>"
       "</div>\n<h2>Results</h2>\n{}<h2>Boot phases (median seconds)</h2>\n"
       "<p>Each segment ends when the guest reports the phase of its colour, in guest uptime. Media without "
@@ -153,7 +155,7 @@ std::string HtmlReport(const RunReport& report) {
       "</body>\n</html>\n",
       kStyle, HtmlEscape(report.started_at), HtmlEscape(report.host.value("hostname", "?")), HtmlEscape(report.accel),
       HtmlEscape(report.accel_reason), report.interrupted ? " &middot; <b>INTERRUPTED</b>" : "",
-      report.results.size(), passed, failed, errors, Matrix(report), PhaseChart(report), Failures(report));
+      HtmlEscape(ReferenceLine(report)), report.results.size(), passed, failed, errors, Matrix(report), PhaseChart(report), Failures(report));
 }
 
 }  // namespace livecheck

@@ -31,7 +31,7 @@ nlohmann::json ReportToJson(const RunReport& report) {
     for (const auto& p : r.phases)
       phases.push_back({{"phase", p.phase}, {"guest_seconds", p.guest_seconds}, {"host_seconds", p.host_seconds}});
     nlohmann::json j = {{"scenario", r.scenario}, {"variant", r.variant},   {"repetition", r.repetition},
-                        {"status", StatusName(r.status)}, {"error", r.error}, {"wall_seconds", r.wall_seconds},
+                        {"status", StatusName(r.status)}, {"error", r.error}, {"wall_seconds", r.wall_seconds}, {"timeout_seconds", r.timeout_seconds},
                         {"checks", checks},   {"phases", phases},         {"console_log", r.console_log},
                         {"qmp_events", r.qmp_events}, {"workloads", r.workloads},
                         {"boot_options", r.boot_options},
@@ -48,6 +48,8 @@ nlohmann::json ReportToJson(const RunReport& report) {
           {"host", report.host},
           {"accel", report.accel},
           {"accel_reason", report.accel_reason},
+          {"host_reference", report.host_reference},
+          {"timeout_scale", report.timeout_scale},
           {"interrupted", report.interrupted},
           {"livecheck_peak_rss_kib", report.peak_rss_kib},
           {"summary", {{"runs", report.results.size()}, {"passed", passed}, {"failed", failed}, {"errors", errors}}},
@@ -64,6 +66,8 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
     report.accel = j.at("accel").get<std::string>();
     report.accel_reason = j.value("accel_reason", "");
     report.host = j.at("host");
+    report.host_reference = j.value("host_reference", nlohmann::json());
+    report.timeout_scale = j.value("timeout_scale", 1.0);
     report.interrupted = j.at("interrupted").get<bool>();
     report.peak_rss_kib = j.value("livecheck_peak_rss_kib", int64_t{-1});
     for (const auto& rj : j.at("results")) {
@@ -74,6 +78,7 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
       r.status = ParseStatus(rj.at("status").get<std::string>());
       r.error = rj.value("error", "");
       r.wall_seconds = rj.at("wall_seconds").get<double>();
+      r.timeout_seconds = rj.value("timeout_seconds", 0.0);
       r.console_log = rj.value("console_log", "");
       r.console_tail = rj.value("console_tail", "");
       r.boot_options = rj.value("boot_options", "");

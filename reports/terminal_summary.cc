@@ -6,8 +6,20 @@
 #include <fmt/format.h>
 
 #include "harness/checks.h"
+#include "harness/host_reference.h"
 
 namespace livecheck {
+
+std::string ReferenceLine(const RunReport& report) {
+  auto reference = HostReferenceFromJson(report.host_reference);
+  if (!reference.valid())
+    return fmt::format("host reference: none ({}); timeouts x{:.2f}",
+                       reference.error.empty() ? "not measured" : reference.error, report.timeout_scale);
+  return fmt::format("host reference: kernel start to /init {:.2f} s guest, {:.2f} s after QEMU started ({}, {} boots, "
+                     "{} at once, {}); timeouts x{:.2f}",
+                     reference.guest_seconds, reference.host_seconds, reference.accel, reference.guest_samples.size(),
+                     reference.parallel, reference.source, report.timeout_scale);
+}
 
 std::string TerminalSummary(const RunReport& report) {
   size_t width = 10;
@@ -32,7 +44,7 @@ std::string TerminalSummary(const RunReport& report) {
   }
   out += fmt::format("{} of {} runs passed", passed, report.results.size());
   if (report.peak_rss_kib >= 0) out += fmt::format("; livecheck's peak memory {:.1f} MiB", report.peak_rss_kib / 1024.0);
-  out += "\n";
+  out += "\n" + ReferenceLine(report) + "\n";
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include "common/testing.h"
 #include "harness/phase_marker.h"
 #include "harness/qemu_args.h"
+#include "harness/host_reference.h"
 #include "harness/qemu_process.h"
 
 namespace livecheck {
@@ -133,6 +134,41 @@ TEST_F(BootTest, MissingMediumFailsWithMessageAndPowersOff) {
             std::string::npos)
       << wait.log;
   EXPECT_TRUE(qemu.WaitExit(std::chrono::seconds(30)));
+}
+
+}  // namespace
+}  // namespace livecheck
+
+namespace livecheck {
+namespace {
+
+// The calibration boot behind relative budgets and scaled timeouts: the
+// host's guest kernel reaches the marker, every boot gives a sample, two at
+// once when the runs will be two at once; the cache is reused until asked
+// for a fresh measurement; a file that is no kernel gives a reason, not a
+// reference.
+TEST(HostReferenceTest, CalibrationBootsTheGuestKernelAndIsCached) {
+  auto dir = testing::MakeTestDir();
+  auto kernel = ReferenceKernel();
+  ASSERT_FALSE(kernel.empty()) << "linux-image-amd64 is installed by ci/setup.sh";
+  auto reference = MeasureHostReference("tcg", kernel, dir.path(), 2);
+  ASSERT_TRUE(reference.valid()) << reference.error;
+  EXPECT_EQ(reference.parallel, 2);
+  EXPECT_EQ(reference.guest_samples.size(), 4u);
+  EXPECT_GT(reference.host_seconds, reference.guest_seconds) << "QEMU starts before the kernel's clock";
+  EXPECT_EQ(reference.source, "measured");
+  auto cached = MeasureHostReference("tcg", kernel, dir.path(), 2);
+  EXPECT_EQ(cached.source, "cached for this host boot");
+  EXPECT_EQ(cached.guest_samples, reference.guest_samples);
+  EXPECT_EQ(MeasureHostReference("tcg", kernel, dir.path(), 2, true).source, "measured");
+  EXPECT_EQ(MeasureHostReference("tcg", kernel, dir.path(), 1).guest_samples.size(), 3u) << "parallelism is in the key";
+
+  auto not_a_kernel = dir.path() / "vmlinuz-garbage";
+  WriteFileAtomic(not_a_kernel, std::string(4096, 'x'));
+  auto broken = MeasureHostReference("tcg", not_a_kernel, dir.path(), 1);
+  EXPECT_FALSE(broken.valid());
+  EXPECT_NE(broken.error.find("calibration boot of " + not_a_kernel.string()), std::string::npos) << broken.error;
+  EXPECT_FALSE(MeasureHostReference("tcg", "", dir.path(), 1).error.empty());
 }
 
 }  // namespace
