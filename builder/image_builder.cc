@@ -19,6 +19,7 @@
 #include "builder/embedded_scripts.h"
 #include "builder/exclude_list.h"
 #include "builder/guest_kernel.h"
+#include "builder/kernel_entry.h"
 #include "builder/initramfs.h"
 #include "builder/manifest.h"
 #include "builder/required_modules.h"
@@ -33,7 +34,7 @@ namespace livecheck {
 namespace {
 
 // Bumped whenever the builder's output for equal inputs changes.
-constexpr const char* kBuilderVersion = "livecheck-builder/1";
+constexpr const char* kBuilderVersion = "livecheck-builder/2";
 
 using Clock = std::chrono::steady_clock;
 
@@ -178,6 +179,27 @@ fs::path BuildInitramfsStage(BuildContext& ctx, const VariantConfig& variant, co
   return image;
 }
 
+// Stage: the uncompressed kernel a direct boot enters through PVH, shared by
+// every variant with that kernel. A kernel that cannot boot that way leaves
+// a marker with the reason, so it is not decompressed again.
+PvhExtraction PvhKernelStage(BuildContext& ctx, const GuestKernel& kernel, fs::path& elf) {
+  Sha256 key;
+  key.UpdateField(kBuilderVersion);
+  key.UpdateField(ctx.digests.Get(kernel.image));
+  auto digest = key.HexDigest();
+  elf = CachedStagePath(ctx.options.out_dir, "vmlinux", digest, ".elf");
+  auto refused = CachedStagePath(ctx.options.out_dir, "vmlinux", digest, ".no-pvh");
+  ctx.stages.Run("vmlinux-" + digest, [&] {
+    if (fs::exists(elf) || fs::exists(refused)) return;
+    auto outcome = ExtractPvhKernel(kernel.image, elf);
+    if (!outcome.extracted) WriteFileAtomic(refused, outcome.reason + "\n");
+  });
+  if (fs::exists(elf)) return {.extracted = true, .reason = ""};
+  auto reason = ReadFile(refused);
+  while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+  return {.extracted = false, .reason = reason};
+}
+
 std::string VariantKey(BuildContext& ctx, const VariantConfig& variant, const GuestKernel& kernel,
                        const fs::path& squashfs, const fs::path& initramfs, const std::string& cmdline) {
   Sha256 key;
@@ -250,6 +272,18 @@ VariantOutcome BuildVariant(BuildContext& ctx, const VariantConfig& variant) {
   TempDir scratch(ctx.options.out_dir / ".cache", ".media-");
   std::vector<std::pair<std::string, std::string>> artifacts = {
       {"kernel", "vmlinuz"}, {"initrd", "initrd.img"}, {"squashfs", "root.squashfs"}};
+  // The bootloader paths load vmlinuz from the medium: that is the boot under test.
+  std::string entry = "bootloader";
+  PvhExtraction pvh;
+  if (variant.boot == BootPath::kDirect) {
+    fs::path elf;
+    pvh = PvhKernelStage(ctx, kernel, elf);
+    entry = pvh.extracted ? "pvh" : "bzimage";
+    if (pvh.extracted) {
+      LinkOrCopy(elf, dir / "vmlinux");
+      artifacts.push_back({"kernel-elf", "vmlinux"});
+    }
+  }
   ctx.Progress(variant.name, fmt::format("media: {}", Name(variant.boot)));
   switch (variant.boot) {
     case BootPath::kDirect: BuildDirectStick(media, dir / "stick.img"); artifacts.push_back({"stick", "stick.img"}); break;
@@ -268,6 +302,8 @@ VariantOutcome BuildVariant(BuildContext& ctx, const VariantConfig& variant) {
                          .medium_fs = MediumFsType(variant.boot),
                          .kernel_version = kernel.version,
                          .kernel_cmdline = cmdline,
+                         .kernel_entry = entry,
+                         .kernel_entry_reason = pvh.reason,
                          .cache_key = key,
                          .source_date_epoch = ctx.config.source_date_epoch,
                          .squashfs_stage = squashfs.image.stem().string(),

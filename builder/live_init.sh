@@ -46,7 +46,8 @@ done
 case "$LIVE_TORAM" in 1|yes|true) LIVE_TORAM=1 ;; *) LIVE_TORAM=0 ;; esac
 
 # Loads the modules of one group, in the order the builder resolved from
-# modules.dep. Returns 1 when the image has no such group.
+# modules.dep. Returns 1 when the image has no such group. No subshells:
+# every fork costs under emulation.
 load_group() {
   group_found=1
   while read -r group optional path params; do
@@ -54,7 +55,7 @@ load_group() {
     group_found=0
     name=${path##*/}
     name=${name%%.ko*}
-    name=$(echo "$name" | tr - _)
+    name=${name//-/_}
     [ -d "/sys/module/$name" ] && continue
     if ! insmod "/lib/modules/$LIVE_KVER/$path" $params; then
       [ "$optional" = 1 ] || fail "cannot load kernel module $path"
@@ -63,7 +64,33 @@ load_group() {
   return $group_found
 }
 
+# The PCI functions of this machine, as " class=010601 vendor=8086 ...".
+pci_functions=""
+for fn in /sys/bus/pci/devices/*; do
+  [ -r "$fn/class" ] || continue
+  read -r class < "$fn/class"
+  read -r vendor < "$fn/vendor"
+  pci_functions="$pci_functions class=${class#0x} vendor=${vendor#0x}"
+done
+
+# A controller's drivers load only when the machine has that controller, as
+# udev's modalias matching would.
+load_hardware_groups() {
+  seen=" "
+  while read -r group _; do
+    case "$seen" in *" $group "*) continue ;; esac
+    seen="$seen$group "
+    case "$group" in
+      pci-class:*) want=" class=${group#pci-class:}" ;;
+      pci-vendor:*) want=" vendor=${group#pci-vendor:}" ;;
+      *) continue ;;
+    esac
+    case "$pci_functions" in *"$want"*) load_group "$group" ;; esac
+  done < /etc/livecheck/modules
+}
+
 load_group base || fail "the image lists no base modules"
+load_hardware_groups
 load_group "union:$LIVE_UNION" || fail "union backend '$LIVE_UNION' is not in this image (it has: $LIVE_UNIONS)"
 marker modules-loaded
 

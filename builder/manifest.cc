@@ -52,6 +52,8 @@ nlohmann::json ManifestToJson(const BuildManifest& m) {
       {"medium_fs", m.medium_fs},
       {"kernel_version", m.kernel_version},
       {"kernel_cmdline", m.kernel_cmdline},
+      {"kernel_entry", m.kernel_entry},
+      {"kernel_entry_reason", m.kernel_entry_reason},
       {"cache_key", m.cache_key},
       {"source_date_epoch", m.source_date_epoch},
       {"squashfs_stage", m.squashfs_stage},
@@ -77,6 +79,8 @@ BuildManifest ManifestFromJson(const nlohmann::json& j, const std::string& where
     m.medium_fs = j.at("medium_fs").get<std::string>();
     m.kernel_version = j.at("kernel_version").get<std::string>();
     m.kernel_cmdline = j.at("kernel_cmdline").get<std::string>();
+    m.kernel_entry = j.value("kernel_entry", "");
+    m.kernel_entry_reason = j.value("kernel_entry_reason", "");
     m.cache_key = j.at("cache_key").get<std::string>();
     m.source_date_epoch = j.at("source_date_epoch").get<int64_t>();
     m.squashfs_stage = j.value("squashfs_stage", "");

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 inline constexpr int kManifestSchema = 1;
 
 struct ArtifactRecord {
-  std::string name;  ///< "kernel", "initrd", "squashfs", "stick", "iso"
+  std::string name;  ///< "kernel", "kernel-elf", "initrd", "squashfs", "stick", "iso"
   std::string file;  ///< relative to the variant directory
   uint64_t size = 0;
   std::string sha256;
@@ -36,6 +36,11 @@ struct BuildManifest {
   std::string medium_fs;
   std::string kernel_version;
   std::string kernel_cmdline;
+  /// How the kernel is entered: "pvh" (direct boot of the extracted
+  /// vmlinux), "bzimage" (direct boot of vmlinuz) or "bootloader" (the
+  /// medium's own bootloader loads vmlinuz).
+  std::string kernel_entry;
+  std::string kernel_entry_reason;  ///< why a direct boot is not "pvh"
   std::string cache_key;
   int64_t source_date_epoch = 0;
   std::string squashfs_stage;  ///< the stage cache entry (DIR/.cache/<name>.img/.json)

@@ -14,17 +14,14 @@ std::vector<UnionBackend> BootableUnions(const VariantConfig& variant) {
 }
 
 std::map<std::string, std::vector<std::string>> RequiredModules(const VariantConfig& variant) {
-  // USB sticks: xhci (default emulation), ehci (older controllers), usb-storage
-  // and uas, then the SCSI disk driver with the CRC helpers its T10-PI code
-  // asks the crypto API for (softdeps that insmod cannot resolve on its own).
-  // ahci, nvme, virtio_blk: a live system sees the machine's internal disks
-  // (and must leave them alone); the checks need the guest to see them.
-  std::vector<std::string> base = {"xhci_pci", "ehci_pci?", "usb_storage", "uas?", "ahci?", "nvme?", "virtio_pci?",
-                                   "virtio_blk?",
-                                   "crc64?", "crct10dif_generic?", "crct10dif_pclmul?", "sd_mod"};
+  // USB sticks: usb-storage and uas, then the SCSI disk driver with the CRC
+  // helpers its T10-PI code asks the crypto API for (softdeps that insmod
+  // cannot resolve on its own). The host controllers' drivers are in the
+  // hardware groups below.
+  std::vector<std::string> base = {"usb_storage", "uas?", "crc64?", "crct10dif_generic?", "crct10dif_pclmul?",
+                                   "sd_mod"};
   if (variant.boot == BootPath::kIso) {
-    // The ISO may be a CD on IDE (pc) or AHCI (q35), or a USB stick.
-    for (const char* m : {"ata_piix?", "ahci?", "sr_mod", "isofs"}) base.push_back(m);
+    for (const char* m : {"sr_mod", "isofs"}) base.push_back(m);
   } else {
     for (const char* m : {"vfat", "nls_cp437", "nls_ascii?", "nls_utf8?"}) base.push_back(m);
   }
@@ -34,6 +31,16 @@ std::map<std::string, std::vector<std::string>> RequiredModules(const VariantCon
 
   std::map<std::string, std::vector<std::string>> groups;
   groups["base"] = base;
+  // Controllers, by the PCI class (or vendor) their functions report: the
+  // stick's USB host controller, and the internal disk's (a live system sees
+  // the machine's disks and must leave them alone; the checks need the guest
+  // to see them). The ISO may be a CD on IDE (pc) or AHCI (q35).
+  groups["pci-class:0c0330"] = {"xhci_pci"};
+  groups["pci-class:0c0320"] = {"ehci_pci?"};
+  groups["pci-class:0106"] = {"ahci?"};
+  groups["pci-class:0108"] = {"nvme?"};
+  groups["pci-vendor:1af4"] = {"virtio_pci?", "virtio_blk?"};
+  if (variant.boot == BootPath::kIso) groups["pci-class:0101"] = {"ata_piix?"};
   for (auto backend : BootableUnions(variant)) {
     switch (backend) {
       case UnionBackend::kOverlay: groups[UnionGroup(backend)] = {"overlay"}; break;

@@ -37,6 +37,7 @@ struct RunArgs {
   int memory_mb = 2048;
   bool no_disk_diff = false;
   std::string backend = "qemu";
+  std::string kernel_entry = "auto";  ///< direct boots: auto (PVH when built) or bzimage
   std::vector<std::string> connect;  ///< libvirt URIs; runs are spread over them
 };
 int RunRunCommand(const RunArgs& args);

@@ -6,7 +6,7 @@
 #include "cli/commands.h"
 #include "common/error.h"
 #include "common/process.h"
-#include "harness/accel_probe.h"
+#include "machine/accel_probe.h"
 
 namespace livecheck {
 namespace {

@@ -1,7 +1,7 @@
 // livecheck: build and verify Linux live images.
 //
 //   livecheck build    build image variants from a TOML file (builder/)
-//   livecheck run      boot variants under QEMU, run scenarios, write reports (harness/, reports/)
+//   livecheck run      boot variants under QEMU, run scenarios, write reports (runner/, reports/)
 //   livecheck doctor   what this host has and lacks
 #include <signal.h>
 
@@ -14,7 +14,7 @@
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "common/process.h"
-#include "harness/libvirt_domain.h"
+#include "machine/libvirt_domain.h"
 
 namespace livecheck {
 namespace {
@@ -56,6 +56,9 @@ int Main(int argc, char** argv) {
   run->add_option("--connect", run_args.connect,
                   "With --backend libvirt: connection URI (repeatable: runs are spread over them; "
                   "default qemu:///system)");
+  run->add_option("--kernel-entry", run_args.kernel_entry,
+                  "Direct boots: auto (the variant's vmlinux through PVH when it has one) or bzimage (vmlinuz)")
+      ->check(CLI::IsMember({"auto", "bzimage"}))->capture_default_str();
   run->add_flag("--no-disk-diff", run_args.no_disk_diff,
                 "Do not list the files that changed on a written disk (libguestfs, ~10 s per disk)");
   run->add_option("--image", run_args.image, "Test this live medium (USB image or ISO) instead of built variants");

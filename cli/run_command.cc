@@ -20,14 +20,14 @@
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/process.h"
-#include "harness/accel_probe.h"
-#include "harness/checks.h"
-#include "harness/external_image.h"
-#include "harness/host_reference.h"
-#include "harness/internal_disk.h"
-#include "harness/qemu_process.h"
-#include "harness/run_scheduler.h"
-#include "harness/scenario.h"
+#include "machine/accel_probe.h"
+#include "evidence/checks.h"
+#include "machine/external_image.h"
+#include "machine/host_reference.h"
+#include "evidence/internal_disk.h"
+#include "machine/qemu_process.h"
+#include "runner/run_scheduler.h"
+#include "runner/scenario.h"
 #include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/junit_writer.h"
@@ -243,7 +243,8 @@ int RunRunCommand(const RunArgs& args) {
   Say(ReferenceLine(report));
   RunOptions options{.accel = accel.accel, .timeout_scale = report.timeout_scale, .reference = reference,
                      .report_dir = args.report_dir,
-                     .runtime_parent = args.runtime_dir, .keep = args.keep, .disk_diff = !args.no_disk_diff, .backend = args.backend};
+                     .runtime_parent = args.runtime_dir, .keep = args.keep, .disk_diff = !args.no_disk_diff, .backend = args.backend,
+                     .kernel_entry = args.kernel_entry};
   if (plan.internal_disk) options.internal_disk_image = *plan.internal_disk;
   fs::create_directories(args.report_dir);
   // Two runs writing one report directory would interleave their reports.

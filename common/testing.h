@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "common/error.h"
 #include "common/file_util.h"
 
@@ -15,6 +17,12 @@ namespace livecheck::testing {
 inline TempDir MakeTestDir() {
   auto base = std::filesystem::temp_directory_path();
   return TempDir(base, "livecheck-test-");
+}
+
+/// One entry of a guest's mount table as the agent and the /proc parsers give it.
+inline nlohmann::json Mount(const std::string& point, const std::string& type, const std::string& options,
+                            const std::string& source = "none") {
+  return {{"mount_point", point}, {"fs_type", type}, {"options", options}, {"source", source}};
 }
 
 }  // namespace livecheck::testing

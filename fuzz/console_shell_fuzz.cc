@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "harness/proc_tables.h"
-#include "harness/shell_transcript.h"
+#include "evidence/proc_tables.h"
+#include "channels/shell_transcript.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string raw(reinterpret_cast<const char*>(data), size);

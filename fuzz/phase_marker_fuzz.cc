@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "harness/phase_marker.h"
+#include "common/phase_marker.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view log(reinterpret_cast<const char*>(data), size);

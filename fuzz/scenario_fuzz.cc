@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "harness/scenario.h"
+#include "runner/scenario.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto result = livecheck::ParseScenario(std::string_view(reinterpret_cast<const char*>(data), size), "/fuzz/s.toml");

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/run_result.h"
+#include "runner/run_result.h"
 
 namespace livecheck {
 

@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "common/json_fields.h"
-#include "harness/host_reference.h"
+#include "machine/host_reference.h"
 #include "reports/phase_statistics.h"
 
 namespace livecheck {

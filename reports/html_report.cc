@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/checks.h"
+#include "evidence/checks.h"
 #include "reports/junit_writer.h"
 #include "reports/phase_statistics.h"
 #include "reports/terminal_summary.h"
@@ -45,18 +45,22 @@ std::string Matrix(const RunReport& report) {
       cells += it == by_name.end() ? "<td class=\"none\">&ndash;</td>"
                                    : Cell(StatusName(it->second->status), it->second->summary);
     }
-    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td>{}{}<td>{:.1f} s</td></tr>\n", HtmlEscape(r.scenario),
-                        HtmlEscape(r.variant), r.repetition, Cell(StatusName(r.status), r.error), cells,
-                        r.wall_seconds);
+    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}<td>{:.1f} s</td></tr>\n",
+                        HtmlEscape(r.scenario), HtmlEscape(r.variant), HtmlEscape(r.kernel_entry), r.repetition,
+                        Cell(StatusName(r.status), r.error), cells, r.wall_seconds);
   }
-  std::string head = "<tr><th>scenario</th><th>variant</th><th>rep</th><th>result</th>";
+  std::string head =
+      "<tr><th>scenario</th><th>variant</th><th title=\"how the kernel was entered: pvh, bzimage or the medium's "
+      "bootloader\">kernel entry</th><th>rep</th><th>result</th>";
   for (const auto& name : CheckNames()) head += "<th>" + HtmlEscape(name) + "</th>";
   head += "<th>wall</th></tr>\n";
   return "<table id=\"matrix\">\n" + head + rows + "</table>\n";
 }
 
-// Horizontal bars per variant: one segment per phase interval (median seconds,
-// guest uptime; host time for media without markers, said in the label).
+// Horizontal bars per variant from QEMU's start: a first segment up to the
+// kernel's first clock tick (firmware, bootloader, decompression), then one
+// segment per phase interval (median seconds; the guest's uptime placed
+// after kernel-start, or host time for media without markers, said in the label).
 std::string PhaseChart(const RunReport& report) {
   auto stats = SummarizePhases(report.results);
   std::vector<std::string> variants, phases;
@@ -65,9 +69,9 @@ std::string PhaseChart(const RunReport& report) {
   for (const auto& s : stats) {
     if (s.phase == "failed" || s.phase == "poweroff") continue;
     if (std::find(variants.begin(), variants.end(), s.variant) == variants.end()) variants.push_back(s.variant);
-    if (s.host_clock) host_clock.insert(s.variant);
+    if (s.host_clock && s.phase != kKernelStartPhase) host_clock.insert(s.variant);
     if (std::find(phases.begin(), phases.end(), s.phase) == phases.end()) phases.push_back(s.phase);
-    by_variant[s.variant].push_back({s.phase, s.median});
+    by_variant[s.variant].push_back({s.phase, s.since_start});
   }
   double longest = 1;
   for (const auto& [v, list] : by_variant)
@@ -78,7 +82,7 @@ std::string PhaseChart(const RunReport& report) {
   std::string svg = fmt::format(
       "<svg id=\"phase-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\" "
       "aria-label=\"boot phases per variant\">\n",
-      label_width + bar_width + 80, height);
+      label_width + bar_width + 200, height);
   auto colour = [&](const std::string& phase) {
     auto index = std::find(phases.begin(), phases.end(), phase) - phases.begin();
     return kPhaseColours[index % 10];
@@ -98,7 +102,7 @@ std::string PhaseChart(const RunReport& report) {
                          x0, y, w, colour(phase), HtmlEscape(phase), t);
       previous = t;
     }
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" font-size=\"12\">{:.2f} s</text>\n",
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" font-size=\"12\">{:.2f} s after QEMU start</text>\n",
                        label_width + previous / longest * bar_width + 4, y + 14, previous);
   }
   for (size_t i = 0; i < phases.size(); ++i) {

@@ -1,7 +1,7 @@
 #pragma once
 #include <string>
 
-#include "harness/run_result.h"
+#include "runner/run_result.h"
 
 namespace livecheck {
 

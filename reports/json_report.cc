@@ -35,14 +35,16 @@ nlohmann::json ReportToJson(const RunReport& report) {
                         {"checks", checks},   {"phases", phases},         {"console_log", r.console_log},
                         {"qmp_events", r.qmp_events}, {"workloads", r.workloads},
                         {"boot_options", r.boot_options},
-                        {"machine", r.machine}};
+                        {"machine", r.machine},
+                        {"kernel_entry", r.kernel_entry}};
     if (r.status != Status::kPass) j["console_tail"] = r.console_tail;
     results.push_back(j);
   }
   auto timing = nlohmann::json::array();
   for (const auto& s : SummarizePhases(report.results))
     timing.push_back({{"variant", s.variant}, {"phase", s.phase}, {"clock", s.host_clock ? "host" : "guest"},
-                      {"samples", s.samples}, {"min", s.min}, {"median", s.median}, {"max", s.max}});
+                      {"samples", s.samples}, {"min", s.min}, {"median", s.median}, {"max", s.max},
+                      {"since_qemu_start", s.since_start}});
   return {{"schema", kReportSchema},
           {"started_at", report.started_at},
           {"host", report.host},
@@ -83,6 +85,7 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
       r.console_tail = rj.value("console_tail", "");
       r.boot_options = rj.value("boot_options", "");
       r.machine = rj.value("machine", "qemu");
+      r.kernel_entry = rj.value("kernel_entry", "");
       for (const auto& w : rj.value("workloads", nlohmann::json::array())) r.workloads.push_back(w);
       for (const auto& c : rj.at("checks"))
         r.checks.push_back({c.at("name").get<std::string>(), ParseStatus(c.at("status").get<std::string>()),

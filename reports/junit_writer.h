@@ -3,7 +3,7 @@
 
 #include "common/xml_escape.h"
 
-#include "harness/run_result.h"
+#include "runner/run_result.h"
 
 namespace livecheck {
 

@@ -16,7 +16,8 @@ namespace {
 RunReport SampleReport() {
   RunReport report{.started_at = "2026-11-25T03:00:00Z", .accel = "tcg", .accel_reason = "KVM probe hung",
                    .host = {{"hostname", "ci<1>"}}};
-  RunResult pass{.scenario = "guarantees", .variant = "direct", .status = Status::kPass, .wall_seconds = 10};
+  RunResult pass{.scenario = "guarantees", .variant = "direct", .status = Status::kPass, .wall_seconds = 10,
+                 .kernel_entry = "pvh"};
   pass.checks.push_back({"lower-readonly", Status::kPass, "ok", {{"mounts", nlohmann::json::array()}}});
   pass.phases = {{"init", 1.5, 4.0}, {"root-ready", 3.5, 6.0}};
   RunResult fail{.scenario = "guarantees", .variant = "bad<script>", .status = Status::kFail, .wall_seconds = 12};
@@ -31,18 +32,42 @@ RunReport SampleReport() {
 }
 
 TEST(PhaseStatisticsTest, MedianOverRepetitions) {
-  EXPECT_DOUBLE_EQ(Median({3, 1, 2}), 2);
-  EXPECT_DOUBLE_EQ(Median({4, 1, 2, 3}), 2.5);
   RunResult a{.variant = "v"}, b{.variant = "v"}, c{.variant = "v"};
   a.phases = {{"init", 1.0, 2}};
   b.phases = {{"init", 3.0, 2}};
   c.phases = {{"init", 2.0, 2}};
   auto stats = SummarizePhases({a, b, c});
-  ASSERT_EQ(stats.size(), 1u);
-  EXPECT_EQ(stats[0].samples, 3);
-  EXPECT_DOUBLE_EQ(stats[0].min, 1.0);
-  EXPECT_DOUBLE_EQ(stats[0].median, 2.0);
-  EXPECT_DOUBLE_EQ(stats[0].max, 3.0);
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_EQ(stats[1].phase, "init");
+  EXPECT_EQ(stats[1].samples, 3);
+  EXPECT_DOUBLE_EQ(stats[1].min, 1.0);
+  EXPECT_DOUBLE_EQ(stats[1].median, 2.0);
+  EXPECT_DOUBLE_EQ(stats[1].max, 3.0);
+}
+
+// The guest's clock starts after firmware, bootloader and decompression:
+// kernel-start shows that time, and guest phases are placed after it.
+TEST(PhaseStatisticsTest, KernelStartIsTheFirstSegmentFromQemuStart) {
+  RunResult r{.variant = "usb-bios"};
+  // The serial line delays markers a little and unevenly: the smallest gap counts.
+  r.phases = {{"init", 1.5, 10.7}, {"modules-loaded", 2.5, 11.5}, {"root-ready", 4.0, 13.3}};
+  EXPECT_DOUBLE_EQ(KernelStartSeconds(r), 9.0);
+  auto stats = SummarizePhases({r});
+  ASSERT_EQ(stats.size(), 4u);
+  EXPECT_EQ(stats[0].phase, kKernelStartPhase);
+  EXPECT_TRUE(stats[0].host_clock);
+  EXPECT_DOUBLE_EQ(stats[0].median, 9.0);
+  EXPECT_DOUBLE_EQ(stats[0].since_start, 9.0);
+  EXPECT_EQ(stats[3].phase, "root-ready");
+  EXPECT_DOUBLE_EQ(stats[3].median, 4.0);
+  EXPECT_DOUBLE_EQ(stats[3].since_start, 13.0);
+  auto timing = ReportToJson(RunReport{.results = {r}})["timing"];
+  EXPECT_EQ(timing[0]["phase"], "kernel-start");
+  EXPECT_DOUBLE_EQ(timing[3]["since_qemu_start"].get<double>(), 13.0);
+  // A medium without markers has no guest clock, hence no kernel-start.
+  RunResult foreign{.variant = "x.iso"};
+  foreign.phases = {{"ready", -1, 95.0}};
+  EXPECT_DOUBLE_EQ(KernelStartSeconds(foreign), -1);
 }
 
 // Media without livecheck's markers have no guest clock: their figures are
@@ -52,15 +77,17 @@ TEST(PhaseStatisticsTest, PhasesWithoutGuestTimeAreHostTimeAndSaySo) {
   marked.phases = {{"root-ready", 3.0, 6.0}};
   foreign.phases = {{"ready", -1, 95.0}};
   auto stats = SummarizePhases({marked, foreign});
-  ASSERT_EQ(stats.size(), 2u);
-  EXPECT_FALSE(stats[0].host_clock);
-  EXPECT_DOUBLE_EQ(stats[0].median, 3.0);
-  EXPECT_TRUE(stats[1].host_clock);
-  EXPECT_DOUBLE_EQ(stats[1].median, 95.0);
+  ASSERT_EQ(stats.size(), 3u);
+  EXPECT_EQ(stats[0].phase, kKernelStartPhase);
+  EXPECT_FALSE(stats[1].host_clock);
+  EXPECT_DOUBLE_EQ(stats[1].median, 3.0);
+  EXPECT_TRUE(stats[2].host_clock);
+  EXPECT_DOUBLE_EQ(stats[2].median, 95.0);
+  EXPECT_DOUBLE_EQ(stats[2].since_start, 95.0);
   RunReport report{.host = {{"hostname", "ci"}}, .results = {marked, foreign}};
   auto timing = ReportToJson(report)["timing"];
-  EXPECT_EQ(timing[0]["clock"], "guest");
-  EXPECT_EQ(timing[1]["clock"], "host");
+  EXPECT_EQ(timing[1]["clock"], "guest");
+  EXPECT_EQ(timing[2]["clock"], "host");
   EXPECT_EQ(ReportToJson(report)["results"][1]["phases"][0]["guest_seconds"], -1);
   auto html = HtmlReport(report);
   EXPECT_NE(html.find("debian-live.iso (host time)"), std::string::npos);
@@ -78,6 +105,7 @@ TEST(JsonReportTest, RoundTripsAndCounts) {
   ASSERT_EQ(back.results.size(), 3u);
   EXPECT_EQ(back.results[1].checks[0].summary, "stick: 3 write operations, \"quoted\" & <b>");
   EXPECT_EQ(back.results[1].status, Status::kFail);
+  EXPECT_EQ(back.results[0].kernel_entry, "pvh");
   EXPECT_ERROR_CONTAINS(ReportFromJson(nlohmann::json{{"schema", "other/9"}}, "x.json"),
                         "x.json: report schema 'other/9' is not livecheck-report/1");
   EXPECT_ERROR_CONTAINS(ReportFromJson(nlohmann::json{{"schema", "livecheck-report/1"}}, "y.json"),

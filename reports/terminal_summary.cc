@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "harness/checks.h"
-#include "harness/host_reference.h"
+#include "evidence/checks.h"
+#include "machine/host_reference.h"
 
 namespace livecheck {
 

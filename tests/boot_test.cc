@@ -7,10 +7,10 @@
 #include "common/file_util.h"
 #include "common/process.h"
 #include "common/testing.h"
-#include "harness/phase_marker.h"
-#include "harness/qemu_args.h"
-#include "harness/host_reference.h"
-#include "harness/qemu_process.h"
+#include "common/phase_marker.h"
+#include "machine/qemu_args.h"
+#include "machine/host_reference.h"
+#include "machine/qemu_process.h"
 
 namespace livecheck {
 namespace {

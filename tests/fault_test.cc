@@ -14,7 +14,7 @@
 #include "common/file_util.h"
 #include "common/process.h"
 #include "common/testing.h"
-#include "harness/qemu_process.h"
+#include "machine/qemu_process.h"
 #include "tests/process_scan.h"
 
 namespace livecheck {

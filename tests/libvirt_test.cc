@@ -16,7 +16,7 @@
 #include "common/process.h"
 #include "common/testing.h"
 #include "common/text_lines.h"
-#include "harness/qemu_process.h"
+#include "machine/qemu_process.h"
 
 namespace livecheck {
 namespace {

@@ -1,0 +1,16 @@
+#include "evidence/check_names.h"
+
+namespace livecheck {
+
+const std::vector<std::string>& CheckNames() {
+  static const std::vector<std::string> names = {
+      "lower-readonly", "upper-tmpfs", "union-root", "ram-copy", "no-disk-writes", "internal-disk-untouched",
+      "canary",         "ram-residue", "boot-timing"};
+  return names;
+}
+
+bool IsHostCheck(const std::string& name) {
+  return name == "no-disk-writes" || name == "internal-disk-untouched" || name == "boot-timing" || name == "canary";
+}
+
+}  // namespace livecheck

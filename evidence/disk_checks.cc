@@ -1,0 +1,63 @@
+#include "evidence/disk_checks.h"
+
+#include <fmt/format.h>
+
+#include "common/json_fields.h"
+#include "evidence/mount_facts.h"
+
+namespace livecheck {
+
+nlohmann::json ToJson(const DiskEvidence& d) {
+  return {{"drive", d.drive},
+          {"image", d.image},
+          {"sha256_before", d.hash_before},
+          {"sha256_after", d.hash_after},
+          {"wr_operations", d.wr_operations},
+          {"wr_bytes", d.wr_bytes},
+          {"overlay_allocated_bytes", d.overlay_allocated_bytes}};
+}
+
+CheckResult CheckNoDiskWrites(const std::vector<DiskEvidence>& disks) {
+  nlohmann::json evidence = nlohmann::json::array();
+  std::string problem;
+  for (const auto& d : disks) {
+    evidence.push_back(ToJson(d));
+    if (!problem.empty()) continue;
+    if (d.wr_operations != 0 || d.wr_bytes != 0)
+      problem = fmt::format("{}: {} write operations, {} bytes written", d.drive, d.wr_operations, d.wr_bytes);
+    else if (d.overlay_allocated_bytes != 0)
+      problem = fmt::format("{}: {} bytes allocated in its overlay", d.drive, d.overlay_allocated_bytes);
+    else if (d.hash_before != d.hash_after)
+      problem = fmt::format("{}: the image {} changed", d.drive, d.image);
+  }
+  if (!problem.empty()) return Verdict("no-disk-writes", false, problem, evidence);
+  return Verdict("no-disk-writes", true, fmt::format("{} disk(s): 0 writes, images unchanged", disks.size()), evidence);
+}
+
+CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::string& guest_name,
+                                       const nlohmann::json& mounts, const nlohmann::json& swaps) {
+  nlohmann::json evidence = {{"disk", ToJson(disk)}, {"guest_name", guest_name}, {"mounts", mounts}, {"swaps", swaps}};
+  if (!guest_name.empty()) {
+    std::string device = "/dev/" + guest_name;
+    for (const auto& m : Objects(mounts))
+      if (StringField(m, "source").rfind(device, 0) == 0)
+        return Verdict("internal-disk-untouched", false,
+                       fmt::format("{} was mounted at {}", StringField(m, "source"), StringField(m, "mount_point")), evidence);
+    for (const auto& s : Objects(swaps))
+      if (StringField(s, "device").rfind(device, 0) == 0)
+        return Verdict("internal-disk-untouched", false, fmt::format("{} was used as swap", StringField(s, "device")),
+                       evidence);
+  }
+  if (disk.wr_operations != 0 || disk.wr_bytes != 0 || disk.hash_before != disk.hash_after ||
+      disk.overlay_allocated_bytes != 0)
+    return Verdict("internal-disk-untouched", false,
+                   fmt::format("the internal disk was written: {} operations, {} bytes", disk.wr_operations,
+                               disk.wr_bytes),
+                   evidence);
+  return Verdict("internal-disk-untouched", true,
+                 fmt::format("internal disk ({}) never mounted, never swap, never written",
+                             guest_name.empty() ? "not seen by the guest" : guest_name),
+                 evidence);
+}
+
+}  // namespace livecheck

@@ -1,0 +1,26 @@
+#pragma once
+// The disks: nothing written to any, the internal disk never mounted or swapped on.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "evidence/check_result.h"
+#include "evidence/disk_evidence.h"
+
+namespace livecheck {
+
+/// The evidence form of one disk, as the disk checks report it.
+nlohmann::json ToJson(const DiskEvidence& disk);
+
+/// no-disk-writes: zero write operations and bytes on every drive over the
+/// session, original images hash the same, nothing allocated in overlays.
+CheckResult CheckNoDiskWrites(const std::vector<DiskEvidence>& disks);
+
+/// internal-disk-untouched: the internal disk is never mounted, never swap,
+/// never written. `guest_name` is its name in the guest ("sdb"), empty when
+/// the guest never saw it.
+CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::string& guest_name,
+                                       const nlohmann::json& mounts, const nlohmann::json& swaps);
+
+}  // namespace livecheck

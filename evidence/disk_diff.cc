@@ -1,0 +1,174 @@
+#include "evidence/disk_diff.h"
+
+#include <guestfs.h>
+
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "common/interrupt.h"
+
+namespace livecheck {
+namespace {
+
+struct GuestfsCloser {
+  void operator()(guestfs_h* g) const { guestfs_close(g); }
+};
+using Guestfs = std::unique_ptr<guestfs_h, GuestfsCloser>;
+
+// libguestfs hands out NULL-terminated arrays the caller frees.
+std::vector<std::string> TakeStrings(char** list) {
+  std::vector<std::string> out;
+  if (!list) return out;
+  for (char** p = list; *p; ++p) {
+    out.emplace_back(*p);
+    free(*p);
+  }
+  free(list);
+  return out;
+}
+
+struct FileFacts {
+  int64_t mode = 0, size = 0;
+  std::string digest;  // regular files only
+};
+
+std::string LastError(guestfs_h* g) {
+  const char* e = guestfs_last_error(g);
+  return e ? e : "unknown libguestfs error";
+}
+
+// Every entry below `root` with its type, size and (regular files) SHA-256.
+std::map<std::string, FileFacts> Walk(guestfs_h* g, const std::string& root) {
+  std::map<std::string, FileFacts> facts;
+  for (auto relative : TakeStrings(guestfs_find(g, root.c_str()))) {
+    if (relative.empty() || relative[0] != '/') relative.insert(0, "/");
+    std::string path = root + relative;
+    struct guestfs_statns* st = guestfs_lstatns(g, path.c_str());
+    if (!st) continue;
+    FileFacts f{st->st_mode, st->st_size, ""};
+    guestfs_free_statns(st);
+    if ((f.mode & 0170000) == 0100000) {
+      if (char* sum = guestfs_checksum(g, "sha256", path.c_str())) {
+        f.digest = sum;
+        free(sum);
+      }
+    }
+    facts[relative] = f;
+  }
+  return facts;
+}
+
+// "/dev/sda2" -> "2": partitions pair up by number across the two disks.
+std::string PartitionSuffix(const std::string& device) {
+  size_t i = device.size();
+  while (i > 0 && device[i - 1] >= '0' && device[i - 1] <= '9') --i;
+  return device.substr(i);
+}
+
+bool Mountable(const std::string& type) {
+  return type != "swap" && type != "unknown" && type.find("crypto") == std::string::npos;
+}
+
+}  // namespace
+
+DiskDiff DiffDisks(const fs::path& before, const std::string& before_format, const fs::path& after,
+                   const std::string& after_format) {
+  DiskDiff diff;
+  // Its appliance takes seconds to start; a run that is stopping needs no diff.
+  // (Once it runs, a signal kills it with livecheck's other children.)
+  if (Interrupted()) {
+    diff.error = "interrupted";
+    return diff;
+  }
+  Guestfs g(guestfs_create_flags(GUESTFS_CREATE_NO_ENVIRONMENT));
+  if (!g) {
+    diff.error = "libguestfs: cannot create a handle";
+    return diff;
+  }
+  guestfs_set_error_handler(g.get(), nullptr, nullptr);  // errors are read with guestfs_last_error
+  // Here KVM hangs guests: libguestfs's own appliance runs under TCG.
+  const char* settings[] = {"force_tcg", nullptr};
+  if (guestfs_set_backend(g.get(), "direct") != 0 ||
+      guestfs_set_backend_settings(g.get(), const_cast<char* const*>(settings)) != 0 ||
+      guestfs_add_drive_opts(g.get(), before.c_str(), GUESTFS_ADD_DRIVE_OPTS_READONLY, 1,
+                             GUESTFS_ADD_DRIVE_OPTS_FORMAT, before_format.c_str(), -1) != 0 ||
+      guestfs_add_drive_opts(g.get(), after.c_str(), GUESTFS_ADD_DRIVE_OPTS_READONLY, 1,
+                             GUESTFS_ADD_DRIVE_OPTS_FORMAT, after_format.c_str(), -1) != 0 ||
+      guestfs_launch(g.get()) != 0) {
+    diff.error = "libguestfs: " + LastError(g.get());
+    return diff;
+  }
+  auto devices = TakeStrings(guestfs_list_devices(g.get()));
+  if (devices.size() != 2) {
+    diff.error = "libguestfs: expected two disks";
+    return diff;
+  }
+  // list_filesystems: device, type, device, type, ...
+  auto list = TakeStrings(guestfs_list_filesystems(g.get()));
+  std::map<std::string, std::string> before_fs, after_fs;  // partition suffix -> device
+  std::map<std::string, std::string> types;
+  for (size_t i = 0; i + 1 < list.size(); i += 2) {
+    const auto& device = list[i];
+    if (!Mountable(list[i + 1])) continue;
+    bool on_before = device.rfind(devices[0], 0) == 0;
+    (on_before ? before_fs : after_fs)[PartitionSuffix(device.substr(devices[on_before ? 0 : 1].size()))] = device;
+    types[device] = list[i + 1];
+  }
+  if (guestfs_mkmountpoint(g.get(), "/before") != 0 || guestfs_mkmountpoint(g.get(), "/after") != 0) {
+    diff.error = "libguestfs: " + LastError(g.get());
+    return diff;
+  }
+  for (const auto& [suffix, after_device] : after_fs) {
+    auto it = before_fs.find(suffix);
+    diff.filesystems.push_back(after_device + " " + types[after_device]);
+    std::map<std::string, FileFacts> old_files;
+    if (it != before_fs.end() && guestfs_mount_ro(g.get(), it->second.c_str(), "/before") == 0) {
+      old_files = Walk(g.get(), "/before");
+      guestfs_umount(g.get(), "/before");
+    }
+    if (guestfs_mount_ro(g.get(), after_device.c_str(), "/after") != 0) continue;
+    auto new_files = Walk(g.get(), "/after");
+    guestfs_umount(g.get(), "/after");
+    for (const auto& [path, f] : new_files) {
+      auto old = old_files.find(path);
+      if (old == old_files.end())
+        diff.changes.push_back({after_device, path, "created", -1, f.size});
+      else if (old->second.mode != f.mode || old->second.size != f.size || old->second.digest != f.digest)
+        diff.changes.push_back({after_device, path, "modified", old->second.size, f.size});
+    }
+    for (const auto& [path, f] : old_files)
+      if (!new_files.count(path)) diff.changes.push_back({after_device, path, "deleted", f.size, -1});
+  }
+  return diff;
+}
+
+nlohmann::json ToJson(const DiskDiff& diff) {
+  auto changes = nlohmann::json::array();
+  for (const auto& c : diff.changes)
+    changes.push_back({{"filesystem", c.filesystem}, {"path", c.path}, {"change", c.change},
+                       {"size_before", c.size_before}, {"size_after", c.size_after}});
+  nlohmann::json j = {{"changes", changes}, {"filesystems", diff.filesystems}};
+  if (!diff.error.empty()) j["error"] = diff.error;
+  return j;
+}
+
+std::string SummarizeDiff(const DiskDiff& diff) {
+  if (!diff.error.empty()) return "no file diff (" + diff.error + ")";
+  if (diff.changes.empty()) return "no file changed (the writes were to metadata or free space)";
+  std::map<std::string, std::vector<const FileChange*>> by_kind;
+  for (const auto& c : diff.changes) by_kind[c.change].push_back(&c);
+  std::string out;
+  for (const auto& [kind, list] : by_kind) {
+    out += fmt::format("{}{} {} (", out.empty() ? "" : ", ", list.size(), kind);
+    for (size_t i = 0; i < list.size() && i < 3; ++i)
+      out += fmt::format("{}{}, {} B", i ? "; " : "", list[i]->path,
+                         list[i]->size_after >= 0 ? list[i]->size_after : list[i]->size_before);
+    out += list.size() > 3 ? "; ...)" : ")";
+  }
+  return out;
+}
+
+}  // namespace livecheck

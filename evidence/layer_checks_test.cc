@@ -1,0 +1,84 @@
+#include "evidence/layer_checks.h"
+
+#include "common/testing.h"
+#include "evidence/ram_copy_check.h"
+
+namespace livecheck {
+namespace {
+
+using testing::Mount;
+
+nlohmann::json GoodLowerEvidence() {
+  return {{"mounts", {Mount("/", "overlay", "rw"), Mount("/run/live/lower", "squashfs", "ro,relatime", "/dev/loop0"),
+                      Mount("/run/live/upper", "tmpfs", "rw")}},
+          {"lower_probe", {{"written", false}, {"errno", "EROFS"}}},
+          {"union_probe", {{"written", true}, {"errno", ""}}},
+          {"upper_stat", {{"exists", true}}},
+          {"lower_stat", {{"exists", false}}}};
+}
+
+TEST(LayerChecksTest, LowerReadonlyPassesOnReadOnlySquashfs) {
+  auto r = CheckLowerReadonly(GoodLowerEvidence());
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+}
+
+TEST(LayerChecksTest, LowerReadonlyFailsOnWritableOrWrongLower) {
+  auto e = GoodLowerEvidence();
+  e["mounts"][1] = Mount("/run/live/lower", "tmpfs", "rw");
+  auto r = CheckLowerReadonly(e);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.summary, "the lower layer is tmpfs, not squashfs");
+
+  e = GoodLowerEvidence();
+  e["lower_probe"] = {{"written", true}, {"errno", ""}};
+  EXPECT_EQ(CheckLowerReadonly(e).summary, "writing to the lower layer gave success (expected EROFS)");
+
+  e = GoodLowerEvidence();
+  e["lower_stat"] = {{"exists", true}};
+  EXPECT_EQ(CheckLowerReadonly(e).status, Status::kFail);
+}
+
+TEST(LayerChecksTest, MalformedAgentAnswersFailInsteadOfThrowing) {
+  nlohmann::json e = {{"mounts", "not a list"}, {"lower_probe", 42}, {"union_probe", nullptr}};
+  EXPECT_EQ(CheckLowerReadonly(e).status, Status::kFail);
+  e = {{"mounts", {1, "two", nullptr}}};
+  EXPECT_EQ(CheckUpperTmpfs(e).status, Status::kFail);
+  nlohmann::json r = {{"toram", true}, {"mounts_before", 7}, {"unplugged", true}, {"files", "garbage"}};
+  EXPECT_EQ(CheckRamCopy(r, {{"/a", "file", 0644, 1, "x", ""}}).status, Status::kFail);
+  // The fuzzer's second finding: a mount entry whose fields have the wrong type.
+  e = GoodLowerEvidence();
+  e["mounts"][1]["options"] = 2e6;
+  EXPECT_EQ(CheckLowerReadonly(e).status, Status::kFail);
+  e["mounts"][2] = {{"mount_point", "/run/live/upper"}, {"fs_type", 7}, {"source", false}};
+  EXPECT_EQ(CheckUpperTmpfs(e).status, Status::kFail);
+}
+
+TEST(LayerChecksTest, UpperTmpfs) {
+  EXPECT_EQ(CheckUpperTmpfs(GoodLowerEvidence()).status, Status::kPass);
+  nlohmann::json e = {{"mounts", {Mount("/run/live/upper", "ext4", "rw", "/dev/loop1")}}};
+  auto r = CheckUpperTmpfs(e);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.summary, "the upper layer is ext4 on /dev/loop1, not tmpfs");
+}
+
+TEST(LayerChecksTest, UnionRootOverReadOnlyLowerAndRamUpper) {
+  auto live_boot = nlohmann::json::array(
+      {Mount("/run/live/rootfs/filesystem.squashfs", "squashfs", "ro,noatime", "/dev/loop0"),
+       Mount("/run/live/overlay", "tmpfs", "rw,noatime", "tmpfs"),
+       Mount("/", "overlay", "rw,noatime,lowerdir=/run/live/rootfs/filesystem.squashfs/,upperdir=/run/live/overlay/rw,"
+                             "workdir=/run/live/overlay/work", "overlay")});
+  EXPECT_EQ(CheckUnionRoot(live_boot).status, Status::kPass) << CheckUnionRoot(live_boot).summary;
+  auto writable_lower = live_boot;
+  writable_lower[0] = Mount("/run/live/rootfs/filesystem.squashfs", "tmpfs", "rw");
+  EXPECT_EQ(CheckUnionRoot(writable_lower).status, Status::kFail);
+  auto upper_on_disk = live_boot;
+  upper_on_disk[1] = Mount("/run/live/overlay", "ext4", "rw", "/dev/sda1");
+  EXPECT_NE(CheckUnionRoot(upper_on_disk).summary.find("not in RAM"), std::string::npos);
+  EXPECT_EQ(CheckUnionRoot(nlohmann::json::array({Mount("/", "ext4", "rw", "/dev/sda1")})).summary,
+            "the root is ext4 on /dev/sda1, not a union");
+  EXPECT_EQ(CheckUnionRoot(nlohmann::json::array({Mount("/", "fuse.unionfs", "rw")})).status, Status::kError);
+  EXPECT_EQ(CheckUnionRoot("garbage").status, Status::kFail);
+}
+
+}  // namespace
+}  // namespace livecheck

@@ -1,0 +1,77 @@
+#include "machine/qemu_args.h"
+
+namespace livecheck {
+
+std::vector<std::string> QemuCommand(const MachineDescription& m) {
+  // q35 is marginally faster than pc here and is what OVMF wants; pc's IDE
+  // gives SeaBIOS a plain CD drive for the ISO.
+  std::string machine = m.boot == BootMode::kBiosCdrom ? "pc" : "q35";
+  std::vector<std::string> argv = {
+      "qemu-system-x86_64", "-machine", machine + ",accel=" + m.accel, "-cpu", m.accel == "kvm" ? "qemu64" : "max",
+      "-m", std::to_string(m.memory_mb), "-nodefaults", "-display", "none", "-no-reboot", "-nic", "none"};
+  if (!m.console_socket.empty()) {
+    argv.insert(argv.end(), {"-chardev", "socket,id=console,path=" + m.console_socket.string() +
+                                             ",server=on,wait=off,logfile=" + m.serial_log.string(),
+                             "-serial", "chardev:console"});
+  } else if (!m.serial_log.empty()) {
+    argv.insert(argv.end(), {"-serial", "file:" + m.serial_log.string()});
+  } else {
+    argv.insert(argv.end(), {"-serial", "null"});
+  }
+  if (!m.agent_socket.empty())
+    argv.insert(argv.end(), {"-serial", "unix:" + m.agent_socket.string() + ",server=on,wait=off"});
+  if (m.no_shutdown) argv.push_back("-no-shutdown");
+  if (!m.qmp_socket.empty()) argv.insert(argv.end(), {"-qmp", "unix:" + m.qmp_socket.string() + ",server=on,wait=off"});
+  if (m.boot == BootMode::kUefiUsb) {
+    argv.insert(argv.end(), {"-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + m.ovmf_code.string(),
+                             "-drive", "if=pflash,format=raw,unit=1,file=" + m.ovmf_vars.string()});
+  }
+  if (m.boot == BootMode::kDirectKernel) {
+    argv.insert(argv.end(), {"-kernel", m.kernel.string(), "-initrd", m.initrd.string(), "-append", m.append});
+  }
+  if (!m.stick.empty()) {
+    std::string drive = "if=none,id=stick,format=" + m.stick_format + ",file=" + m.stick.string();
+    if (m.stick_read_only) drive += ",readonly=on";
+    // bootindex only where firmware boots: with -kernel it clashes ("bootindex 0 has already been used").
+    std::string boot = (m.boot == BootMode::kBiosUsb || m.boot == BootMode::kUefiUsb) ? ",bootindex=0" : "";
+    // Real sticks report removable media; QEMU's usb-storage does only when told.
+    // The device to unplug is always id=stickdev.
+    switch (m.usb) {
+      case UsbEmulation::kXhci:
+        argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci", "-drive", drive, "-device",
+                                 "usb-storage,bus=xhci.0,drive=stick,id=stickdev,removable=on" + boot});
+        break;
+      case UsbEmulation::kEhci:
+        argv.insert(argv.end(), {"-device", "usb-ehci,id=ehci", "-drive", drive, "-device",
+                                 "usb-storage,bus=ehci.0,drive=stick,id=stickdev,removable=on" + boot});
+        break;
+      case UsbEmulation::kUas:
+        argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci", "-drive", drive, "-device",
+                                 "usb-uas,bus=xhci.0,id=stickdev", "-device",
+                                 "scsi-hd,bus=stickdev.0,scsi-id=0,lun=0,drive=stick,removable=on" + boot});
+        break;
+    }
+  }
+  if (!m.internal_disk.empty()) {
+    // The machine's own disk: SATA on its AHCI (q35) or IDE (pc) controller, NVMe, or virtio-blk.
+    argv.insert(argv.end(), {"-drive", "if=none,id=internal,format=qcow2,file=" + m.internal_disk.string()});
+    switch (m.internal_disk_bus) {
+      case DiskBus::kAhci:
+        argv.insert(argv.end(), {"-device", std::string("ide-hd,drive=internal,bus=") + (machine == "q35" ? "ide.2" : "ide.1")});
+        break;
+      case DiskBus::kNvme:
+        argv.insert(argv.end(), {"-device", "nvme,drive=internal,serial=livecheck-internal"});
+        break;
+      case DiskBus::kVirtio:
+        argv.insert(argv.end(), {"-device", "virtio-blk-pci,drive=internal"});
+        break;
+    }
+  }
+  if (!m.cdrom.empty()) {
+    argv.insert(argv.end(), {"-drive", "if=none,id=cd,media=cdrom,readonly=on,file=" + m.cdrom.string(), "-device",
+                             "ide-cd,drive=cd,bootindex=0"});
+  }
+  return argv;
+}
+
+}  // namespace livecheck

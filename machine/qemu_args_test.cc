@@ -1,0 +1,83 @@
+#include "machine/qemu_args.h"
+
+#include <algorithm>
+
+#include "common/testing.h"
+
+namespace livecheck {
+namespace {
+
+TEST(QemuArgsTest, DirectKernelWithReadOnlyStick) {
+  MachineDescription m{.kernel = "/k", .initrd = "/i", .append = "quiet", .stick = "/s.img", .serial_log = "/log"};
+  EXPECT_EQ(QemuCommand(m),
+            (std::vector<std::string>{"qemu-system-x86_64", "-machine", "q35,accel=tcg", "-cpu", "max", "-m", "1024",
+                                      "-nodefaults", "-display", "none", "-no-reboot", "-nic", "none", "-serial",
+                                      "file:/log", "-kernel", "/k", "-initrd", "/i", "-append", "quiet", "-device",
+                                      "qemu-xhci,id=xhci", "-drive",
+                                      "if=none,id=stick,format=raw,file=/s.img,readonly=on", "-device",
+                                      "usb-storage,bus=xhci.0,drive=stick,id=stickdev,removable=on"}));
+}
+
+TEST(QemuArgsTest, FirmwareBootPutsBootindexOnStick) {
+  MachineDescription m{.boot = BootMode::kUefiUsb, .stick = "/s.img", .ovmf_vars = "/vars.fd"};
+  auto argv = QemuCommand(m);
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "usb-storage,bus=xhci.0,drive=stick,id=stickdev,removable=on,bootindex=0"),
+            argv.end());
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "if=pflash,format=raw,unit=1,file=/vars.fd"), argv.end());
+  EXPECT_EQ(std::find(argv.begin(), argv.end(), "-kernel"), argv.end());
+}
+
+TEST(QemuArgsTest, RunnerChannelsInternalDiskAndNoShutdown) {
+  MachineDescription m{.kernel = "/k", .initrd = "/i", .stick = "/run/stick.qcow2", .stick_format = "qcow2",
+                       .stick_read_only = false, .serial_log = "/run/console.log", .qmp_socket = "/run/qmp.sock",
+                       .agent_socket = "/run/agent.sock", .internal_disk = "/run/internal.qcow2", .no_shutdown = true};
+  auto argv = QemuCommand(m);
+  auto after = [&](const std::string& flag, const std::string& value) {
+    for (size_t i = 0; i + 1 < argv.size(); ++i)
+      if (argv[i] == flag && argv[i + 1] == value) return true;
+    return false;
+  };
+  EXPECT_TRUE(after("-serial", "file:/run/console.log"));                       // ttyS0
+  EXPECT_TRUE(after("-serial", "unix:/run/agent.sock,server=on,wait=off"));     // ttyS1: the agent
+  EXPECT_TRUE(after("-qmp", "unix:/run/qmp.sock,server=on,wait=off"));
+  EXPECT_TRUE(after("-drive", "if=none,id=stick,format=qcow2,file=/run/stick.qcow2"));  // writable overlay
+  EXPECT_TRUE(after("-drive", "if=none,id=internal,format=qcow2,file=/run/internal.qcow2"));
+  EXPECT_TRUE(after("-device", "ide-hd,drive=internal,bus=ide.2"));
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "-no-shutdown"), argv.end());
+  // The console comes before the agent: ttyS0 must be the log, ttyS1 the agent.
+  auto console = std::find(argv.begin(), argv.end(), "file:/run/console.log");
+  auto agent = std::find(argv.begin(), argv.end(), "unix:/run/agent.sock,server=on,wait=off");
+  EXPECT_LT(console, agent);
+}
+
+TEST(QemuArgsTest, UsbEmulationsAndDiskBuses) {
+  auto has = [](const std::vector<std::string>& argv, const std::string& value) {
+    return std::find(argv.begin(), argv.end(), value) != argv.end();
+  };
+  auto uas = QemuCommand({.stick = "/s", .usb = UsbEmulation::kUas, .internal_disk = "/d", .internal_disk_bus = DiskBus::kNvme});
+  EXPECT_TRUE(has(uas, "usb-uas,bus=xhci.0,id=stickdev"));
+  EXPECT_TRUE(has(uas, "scsi-hd,bus=stickdev.0,scsi-id=0,lun=0,drive=stick,removable=on"));
+  EXPECT_TRUE(has(uas, "nvme,drive=internal,serial=livecheck-internal"));
+  auto ehci = QemuCommand({.boot = BootMode::kBiosUsb, .stick = "/s", .usb = UsbEmulation::kEhci, .internal_disk = "/d",
+                           .internal_disk_bus = DiskBus::kVirtio});
+  EXPECT_TRUE(has(ehci, "usb-ehci,id=ehci"));
+  EXPECT_TRUE(has(ehci, "usb-storage,bus=ehci.0,drive=stick,id=stickdev,removable=on,bootindex=0"));
+  EXPECT_TRUE(has(ehci, "virtio-blk-pci,drive=internal"));
+}
+
+TEST(QemuArgsTest, KvmUsesPortableCpuModel) {
+  // -cpu host aborts on these machines (MSR 0x10a); max under KVM means host.
+  auto argv = QemuCommand({.accel = "kvm"});
+  EXPECT_EQ(argv[2], "q35,accel=kvm");
+  EXPECT_EQ(argv[4], "qemu64");
+}
+
+TEST(QemuArgsTest, CdromBootUsesPcMachine) {
+  MachineDescription m{.boot = BootMode::kBiosCdrom, .cdrom = "/live.iso"};
+  auto argv = QemuCommand(m);
+  EXPECT_EQ(argv[2], "pc,accel=tcg");
+  EXPECT_EQ(argv.back(), "ide-cd,drive=cd,bootindex=0");
+}
+
+}  // namespace
+}  // namespace livecheck

@@ -1,0 +1,137 @@
+#include "runner/agent_access.h"
+
+#include <random>
+
+#include <fmt/format.h>
+
+#include "evidence/checks.h"
+#include "evidence/token_scan.h"
+#include "runner/machine_control.h"
+
+namespace livecheck {
+namespace {
+
+// Agent requests are built by plain functions: GCC 12 miscompiles braced
+// initializers holding string literals inside coroutine bodies.
+nlohmann::json Cmd(const std::string& cmd) { return {{"cmd", cmd}}; }
+nlohmann::json Cmd(const std::string& cmd, const std::string& path) { return {{"cmd", cmd}, {"path", path}}; }
+nlohmann::json HashTreeRequest() {
+  return {{"cmd", "hash-tree"}, {"root", "/"}, {"skip", {"/proc", "/sys", "/dev", "/run", "/tmp"}}};
+}
+nlohmann::json WorkloadRequest(const std::string& name) { return {{"cmd", "workload"}, {"workload", name}}; }
+nlohmann::json PlantSecretRequest(const std::string& token, const std::vector<std::string>& paths) {
+  return {{"cmd", "plant-secret"}, {"hex", HexEncode(token)}, {"paths", paths}};
+}
+nlohmann::json SecretTmpfsRequest(const std::string& token) { return {{"cmd", "secret-tmpfs"}, {"hex", HexEncode(token)}}; }
+
+std::string RandomToken() {
+  std::random_device rd;
+  return fmt::format("{:08x}{:08x}", rd(), rd());
+}
+
+}  // namespace
+
+asio::awaitable<void> AgentAccess::Connect(RunContext& ctx) {
+  co_await agent_.Connect(ctx.session.agent_socket(), ctx.Scaled(kConnectTimeout));
+}
+
+asio::awaitable<void> AgentAccess::WaitReady(RunContext& ctx) {
+  if (ready_) co_return;
+  co_await WaitForPhase(ctx, "agent-started");
+  double uptime = co_await agent_.WaitReady(ctx.Budget(kAgentTimeout));
+  ctx.console.Note("agent-ready", uptime, ctx.HostSeconds());
+  ready_ = true;
+  co_return;  // explicit: cppcheck does not know coroutines
+}
+
+asio::awaitable<nlohmann::json> AgentAccess::Ask(RunContext& ctx, nlohmann::json request, milliseconds timeout) {
+  co_await WaitReady(ctx);
+  co_return co_await agent_.Request(std::move(request), ctx.Budget(timeout));
+}
+
+asio::awaitable<CheckResult> AgentAccess::GuestCheck(RunContext& ctx, const std::string& name) {
+  if (name == "union-root") co_return CheckUnionRoot(co_await Ask(ctx, Cmd("mounts")));
+  if (name == "lower-readonly") {
+    std::string probe = "livecheck-probe-" + RandomToken();
+    nlohmann::json e;
+    e["mounts"] = co_await Ask(ctx, Cmd("mounts"));
+    e["lower_probe"] = co_await Ask(ctx, Cmd("write-probe", "/run/live/lower/" + probe));
+    e["union_probe"] = co_await Ask(ctx, Cmd("write-probe", "/" + probe));
+    e["upper_stat"] = co_await Ask(ctx, Cmd("stat", "/run/live/upper/data/" + probe));
+    e["lower_stat"] = co_await Ask(ctx, Cmd("stat", "/run/live/lower/" + probe));
+    co_return CheckLowerReadonly(e);
+  }
+  if (name == "upper-tmpfs") {
+    nlohmann::json e;
+    e["mounts"] = co_await Ask(ctx, Cmd("mounts"));
+    e["upper_statfs"] = co_await Ask(ctx, Cmd("statfs", "/run/live/upper"));
+    co_return CheckUpperTmpfs(e);
+  }
+  if (name == "ram-copy") co_return co_await RamCopy(ctx);
+  co_return CheckResult{name, Status::kError, "not an agent check", {}};
+}
+
+asio::awaitable<CheckResult> AgentAccess::RamCopy(RunContext& ctx) {
+  nlohmann::json e = {{"toram", ctx.request.manifest.toram}};
+  e["mounts_before"] = co_await Ask(ctx, Cmd("mounts"));
+  if (ctx.request.manifest.boot == "iso" && !ctx.request.scenario.iso_as_usb) {
+    e["unplugged"] = false;
+    co_return CheckRamCopy(e, ctx.request.manifest.rootfs);
+  }
+  co_await ctx.machine.UnplugStick(ctx);
+  e["unplugged"] = true;
+  // A root that still needs the stick may take the guest down with it:
+  // that is the evidence, not an error of the run.
+  try {
+    co_await agent_.Request(Cmd("drop-caches"), ctx.Budget(kAgentTimeout));
+    e["files"] = co_await agent_.Request(HashTreeRequest(), ctx.Budget(kHashTimeout));
+  } catch (const AgentError& error) {
+    e["verify_error"] = fmt::format("the guest stopped answering ({})", error.what());
+  }
+  co_return CheckRamCopy(e, ctx.request.manifest.rootfs);
+}
+
+asio::awaitable<nlohmann::json> AgentAccess::PlantCanary(RunContext& ctx, const std::string& token,
+                                                         const std::vector<std::string>& paths) {
+  co_return co_await Ask(ctx, PlantSecretRequest(token, paths));
+}
+
+asio::awaitable<nlohmann::json> AgentAccess::PlantSecretInTmpfs(RunContext& ctx, const std::string& token) {
+  co_return co_await Ask(ctx, SecretTmpfsRequest(token));
+}
+
+asio::awaitable<void> AgentAccess::GatherDiskFacts(RunContext& ctx, milliseconds timeout) {
+  if (!ready_) co_return;
+  try {
+    auto mounts = co_await agent_.Request(Cmd("mounts"), ctx.Budget(timeout));
+    auto swaps = co_await agent_.Request(Cmd("swaps"), ctx.Budget(timeout));
+    auto devices = co_await agent_.Request(Cmd("block-devices"), ctx.Budget(timeout));
+    AddDiskFacts(ctx, mounts, swaps, devices);
+  } catch (const AgentError&) {
+  }
+}
+
+asio::awaitable<nlohmann::json> AgentAccess::Workload(RunContext& ctx, const std::string& name) {
+  co_return co_await Ask(ctx, WorkloadRequest(name), kHashTimeout);
+}
+
+asio::awaitable<bool> AgentAccess::PowerOff(RunContext& ctx) {
+  co_await Ask(ctx, Cmd("poweroff"));
+  co_return true;
+}
+
+asio::awaitable<bool> AgentAccess::PowerOffIfReady(RunContext& ctx) {
+  if (!ready_) co_return false;
+  co_await agent_.Request(Cmd("poweroff"), ctx.Scaled(milliseconds(5000)));
+  co_return true;
+}
+
+std::vector<std::string> AgentAccess::ExpectedPhases(const RunContext& ctx) const {
+  std::vector<std::string> phases = {"init", "modules-loaded", "medium-found", "medium-mounted"};
+  if (ctx.request.manifest.toram) phases.push_back("toram-done");
+  for (const char* p : {"lower-mounted", "union-mounted", "switch-root", "root-ready"}) phases.push_back(p);
+  if (ready_) phases.push_back("agent-ready");
+  return phases;
+}
+
+}  // namespace livecheck

@@ -1,0 +1,99 @@
+#include "runner/run_machine.h"
+
+#include "common/file_util.h"
+
+namespace livecheck {
+namespace {
+
+BootMode BootModeFor(const std::string& boot) {
+  if (boot == "usb-bios") return BootMode::kBiosUsb;
+  if (boot == "usb-uefi") return BootMode::kUefiUsb;
+  if (boot == "iso") return BootMode::kBiosCdrom;
+  return BootMode::kDirectKernel;
+}
+
+// A medium nobody here built: its own bootloader, or --kernel/--initrd with
+// it attached. ttyS0 is a socket (the console shell) and still logged.
+MachineDescription DescribeExternalMachine(const RunRequest& request, const RunOptions& options, VmSession& session) {
+  const auto& x = *request.external;
+  MachineDescription machine{.accel = options.accel,
+                             .memory_mb = x.memory_mb,
+                             .serial_log = session.console_log(),
+                             .console_socket = session.console_socket(),
+                             .qmp_socket = session.qmp_socket(),
+                             .no_shutdown = true};
+  machine.boot = x.boot == "usb-uefi" ? BootMode::kUefiUsb : x.boot == "cdrom" ? BootMode::kBiosCdrom : BootMode::kBiosUsb;
+  if (x.boot == "cdrom") {
+    machine.cdrom = x.image;
+    session.AddReadOnly("cd", x.image);
+  } else {
+    machine.stick = session.AddOverlay("stick", x.image);
+    machine.stick_format = "qcow2";
+    machine.stick_read_only = false;
+  }
+  if (!x.kernel.empty()) {
+    machine.boot = BootMode::kDirectKernel;
+    machine.kernel = x.kernel;
+    machine.initrd = x.initrd;
+    machine.append = x.append;
+  }
+  if (machine.boot == BootMode::kUefiUsb) {
+    machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
+    ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
+  }
+  if (request.scenario.internal_disk) machine.internal_disk = session.AddOverlay("internal", options.internal_disk_image);
+  return machine;
+}
+
+}  // namespace
+
+std::string KernelEntryFor(const RunRequest& request, const RunOptions& options) {
+  if (request.external) return request.external->kernel.empty() ? "bootloader" : "bzimage";
+  if (BootModeFor(request.manifest.boot) != BootMode::kDirectKernel) return "bootloader";
+  if (options.kernel_entry == "bzimage" || !FindArtifact(request.manifest, "kernel-elf")) return "bzimage";
+  return "pvh";
+}
+
+MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& options, VmSession& session) {
+  if (request.external) return DescribeExternalMachine(request, options, session);
+  const auto& m = request.manifest;
+  MachineDescription machine{.boot = BootModeFor(m.boot),
+                             .accel = options.accel,
+                             .serial_log = session.console_log(),
+                             .qmp_socket = session.qmp_socket(),
+                             .agent_socket = session.agent_socket(),
+                             .no_shutdown = true};
+  const auto& dir = request.variant_dir;
+  if (machine.boot == BootMode::kDirectKernel) {
+    machine.kernel = dir / (KernelEntryFor(request, options) == "pvh" ? "vmlinux" : "vmlinuz");
+    machine.initrd = dir / "initrd.img";
+    machine.append = m.kernel_cmdline;
+    if (!request.extra_append.empty()) machine.append += " " + request.extra_append;
+  }
+  const auto& s = request.scenario;
+  machine.usb = s.usb == "ehci" ? UsbEmulation::kEhci : s.usb == "uas" ? UsbEmulation::kUas : UsbEmulation::kXhci;
+  machine.internal_disk_bus = s.internal_disk_bus == "nvme"     ? DiskBus::kNvme
+                              : s.internal_disk_bus == "virtio" ? DiskBus::kVirtio
+                                                                : DiskBus::kAhci;
+  if (machine.boot == BootMode::kBiosCdrom && s.iso_as_usb) {
+    machine.boot = BootMode::kBiosUsb;  // the hybrid ISO written to a stick
+    machine.stick = session.AddOverlay("stick", dir / "live.iso");
+    machine.stick_format = "qcow2";
+    machine.stick_read_only = false;
+  } else if (machine.boot == BootMode::kBiosCdrom) {
+    machine.cdrom = dir / "live.iso";
+    session.AddReadOnly("cd", machine.cdrom);
+  } else {
+    machine.stick = session.AddOverlay("stick", dir / "stick.img");
+    machine.stick_format = "qcow2";
+    machine.stick_read_only = false;
+  }
+  if (machine.boot == BootMode::kUefiUsb) {
+    machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
+    ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
+  }
+  if (request.scenario.internal_disk) machine.internal_disk = session.AddOverlay("internal", options.internal_disk_image);
+  return machine;
+}
+
+}  // namespace livecheck

@@ -1,0 +1,20 @@
+#pragma once
+// The machine a run boots, described from its request: the variant's
+// medium (or the user's image) through overlays in the run's session, the
+// boot path, the USB and disk buses the scenario asks for.
+#include "machine/qemu_args.h"
+#include "machine/vm_session.h"
+#include "runner/scenario_runner.h"
+
+namespace livecheck {
+
+/// How the run enters the guest kernel: "pvh" (the variant's extracted
+/// vmlinux, unless options ask for the bzImage), "bzimage" (-kernel with
+/// vmlinuz or the user's --kernel) or "bootloader" (the medium's own).
+std::string KernelEntryFor(const RunRequest& request, const RunOptions& options);
+
+/// Attaches the run's disks to `session` (overlays, read-only CDs, a
+/// private OVMF vars copy) and describes the machine.
+MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& options, VmSession& session);
+
+}  // namespace livecheck

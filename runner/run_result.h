@@ -1,0 +1,45 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "evidence/check_result.h"
+
+namespace livecheck {
+
+/// One (scenario, variant, repetition) run.
+struct RunResult {
+  std::string scenario;
+  std::string variant;
+  int repetition = 1;
+  Status status = Status::kSkip;
+  std::string error;  ///< for ERROR: what went wrong
+  std::vector<CheckResult> checks;
+  std::vector<PhaseTiming> phases;
+  double wall_seconds = 0;
+  double timeout_seconds = 0;  ///< the scenario's timeout as this run applied it (scaled)
+  std::string console_log;   ///< relative to the report directory
+  std::string console_tail;  ///< last lines, for failures
+  std::vector<nlohmann::json> qmp_events;
+  std::vector<nlohmann::json> workloads;  ///< figures of workload steps, in order
+  std::string boot_options;               ///< extra kernel arguments of this run (e.g. live.union=...)
+  std::string machine = "qemu";           ///< where it ran: "qemu", or "libvirt <connection URI>"
+  std::string kernel_entry;               ///< "pvh", "bzimage" or "bootloader" (see KernelEntryFor)
+};
+
+/// Everything one `livecheck run` found; the reports are views of it.
+struct RunReport {
+  std::string started_at;  ///< UTC, ISO 8601
+  std::string accel;
+  std::string accel_reason;
+  nlohmann::json host;     ///< hostname, kernel, qemu version, cpus
+  nlohmann::json host_reference;  ///< the calibration boot (HostReference as JSON); null: none
+  double timeout_scale = 1;       ///< what every timeout was multiplied by
+  bool interrupted = false;
+  int64_t peak_rss_kib = -1;  ///< livecheck's own peak resident memory (VmHWM), -1 unknown
+  std::vector<RunResult> results;
+};
+
+}  // namespace livecheck

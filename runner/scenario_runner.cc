@@ -1,0 +1,145 @@
+#include "runner/scenario_runner.h"
+
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "common/file_util.h"
+#include "evidence/disk_evidence.h"
+#include "runner/console_watcher.h"
+#include "runner/guest_access.h"
+#include "runner/leak_diff.h"
+#include "runner/libvirt_control.h"
+#include "runner/qemu_control.h"
+#include "runner/run_context.h"
+#include "runner/run_machine.h"
+#include "runner/session_checks.h"
+#include "runner/step_executor.h"
+
+namespace livecheck {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr size_t kConsoleTailBytes = 3000;
+
+std::string ConsoleTail(const fs::path& log) {
+  std::error_code ec;
+  if (!fs::exists(log, ec)) return "";
+  std::string text = ReadFile(log);
+  return text.size() > kConsoleTailBytes ? text.substr(text.size() - kConsoleTailBytes) : text;
+}
+
+// QEMU started by livecheck, or a libvirt domain; either way from one description.
+std::unique_ptr<MachineControl> StartMachine(const RunRequest& request, const RunOptions& options,
+                                             const MachineDescription& machine, VmSession& session,
+                                             asio::any_io_executor executor, RunResult& result) {
+  if (options.backend != "libvirt") return std::make_unique<QemuControl>(machine, session, executor);
+  result.machine = "libvirt " + request.connect_uri;
+  return std::make_unique<LibvirtControl>(machine, session, request.connect_uri);
+}
+
+// The evidence of every attached disk after the run.
+std::vector<DiskEvidence> CollectDiskEvidence(const VmSession& session, const nlohmann::json& blockstats) {
+  std::vector<DiskEvidence> disks;
+  for (const auto& d : session.disks())
+    disks.push_back(DiskEvidenceAfterRun(d.drive, d.image, d.hash_before, d.overlay, blockstats));
+  return disks;
+}
+
+}  // namespace
+
+std::string RunId(const RunRequest& request) {
+  if (request.label.empty())
+    return fmt::format("{}--{}--r{}", request.scenario.name, request.manifest.variant, request.repetition);
+  return fmt::format("{}--{}--{}--r{}", request.scenario.name, request.manifest.variant, request.label,
+                     request.repetition);
+}
+
+asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
+  RunResult result{.scenario = request.scenario.name, .variant = request.manifest.variant,
+                   .repetition = request.repetition, .boot_options = request.extra_append,
+                   .kernel_entry = KernelEntryFor(request, options)};
+  auto started = Clock::now();
+  auto executor = co_await asio::this_coro::executor;
+  std::unique_ptr<VmSession> session;
+  ConsoleWatcher console;
+  try {
+    // 1. A private directory, overlays for the disks, the machine's description.
+    session = std::make_unique<VmSession>(options.runtime_parent, options.keep);
+    auto description = DescribeMachine(request, options, *session);
+    console.log = session->console_log();
+    if (request.external) console.ready_pattern = std::regex(request.external->ready_pattern);
+    if (options.on_phase) console.on_marker = [&, id = RunId(request)](const std::string& phase) { options.on_phase(id, phase); };
+
+    // 2. Start the machine and connect its channels.
+    console.start = Clock::now();
+    auto machine = StartMachine(request, options, description, *session, executor, result);
+    auto access = MakeGuestAccess(request, executor);
+    asio::steady_timer timer(executor);
+    result.timeout_seconds = request.scenario.timeout_seconds * options.timeout_scale;
+    auto deadline = Clock::now() + milliseconds(static_cast<int64_t>(result.timeout_seconds * 1000));
+    RunContext ctx{request, options, *session, console, *access, *machine, deadline, timer, result};
+    co_await machine->Connect(ctx);
+    co_await access->Connect(ctx);
+
+    // 3. The scenario's steps, each by the executor of its kind; guest
+    //    checks are decided as they come.
+    std::string step_error;
+    try {
+      for (const auto& step : request.scenario.steps) co_await ExecutorFor(step.kind).Run(ctx, step);
+    } catch (const std::exception& e) {
+      step_error = e.what();
+    }
+    // Facts for internal-disk-untouched once more, as late in the session as
+    // possible (added to those taken at its step); a guest that died with the
+    // unplugged stick simply has no more.
+    if (step_error.empty()) co_await access->GatherDiskFacts(ctx, milliseconds(10000));
+
+    // 4. Stop the machine; read the session's write counters first. A
+    //    written disk is diffed for the files that changed.
+    ctx.Announce("stopping");
+    auto blockstats = co_await machine->Stop(ctx);
+    console.Poll();
+    session->Kill();
+    auto disks = CollectDiskEvidence(*session, blockstats);
+    std::map<std::string, DiskDiff> diffs;
+    if (options.disk_diff) {
+      ctx.Announce("disk-diff");
+      diffs = co_await DiffWrittenDisks(ctx, disks);
+    }
+
+    // 5. Host-side checks, decided on the whole session.
+    DecideSessionChecks(ctx, disks, diffs);
+    result.qmp_events = machine->EventLog();
+    if (!step_error.empty()) {
+      result.status = Status::kError;
+      result.error = step_error;
+    } else {
+      result.status = CombineStatus(result.checks);
+    }
+  } catch (const std::exception& e) {
+    result.status = Status::kError;
+    result.error = e.what();
+  }
+  if (session) {
+    session->Kill();
+    console.Poll();
+    result.console_tail = ConsoleTail(session->console_log());
+    auto logs = options.report_dir / "logs";
+    std::error_code ec;
+    fs::create_directories(logs, ec);
+    auto kept = logs / (RunId(request) + ".console.log");
+    // A log that cannot be kept whole (a full disk) is not kept at all; the
+    // report still carries its tail.
+    if (fs::exists(session->console_log(), ec)) {
+      fs::copy_file(session->console_log(), kept, fs::copy_options::overwrite_existing, ec);
+      if (ec) fs::remove(kept, ec);
+      else result.console_log = "logs/" + kept.filename().string();
+    }
+  }
+  result.phases = console.phases;
+  result.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  co_return result;
+}
+
+}  // namespace livecheck

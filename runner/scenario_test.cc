@@ -1,0 +1,89 @@
+#include "runner/scenario.h"
+
+#include <set>
+
+#include "common/testing.h"
+
+namespace livecheck {
+namespace {
+
+TEST(ScenarioTest, ParsesStepsAndFilters) {
+  auto r = ParseScenario(R"(
+description = "toram survives unplug"
+variants = ["*toram*"]
+boots = "usb-*"
+timeout = 120
+internal_disk = true
+
+[[step]]
+wait = "agent-ready"
+[[step]]
+check = "ram-copy"
+[[step]]
+check = "no-disk-writes"
+[[step]]
+sleep = 0.5
+)",
+                         "/s/unplug.toml");
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0];
+  const auto& s = r.scenario;
+  EXPECT_EQ(s.name, "unplug");
+  EXPECT_EQ(s.steps.size(), 4u);
+  EXPECT_EQ(s.steps[1].kind, ScenarioStep::Kind::kCheck);
+  EXPECT_EQ(s.steps[1].where, "/s/unplug.toml:10");
+  EXPECT_TRUE(s.internal_disk);
+  EXPECT_EQ(ScenarioChecks(s), (std::vector<std::string>{"ram-copy", "no-disk-writes"}));
+  EXPECT_TRUE(ScenarioApplies(s, "usb-bios-toram", "usb-bios", true));
+  EXPECT_FALSE(ScenarioApplies(s, "direct-toram", "direct", true));
+  EXPECT_FALSE(ScenarioApplies(s, "usb-bios", "usb-bios", false));
+}
+
+TEST(ScenarioTest, ErrorsNameFileLineAndWhat) {
+  auto r = ParseScenario("timeout = -1\ncolour = 2\n[[step]]\ncheck = \"lower-writable\"\n[[step]]\nwait = \"x\"\nsleep = 1\n",
+                         "/s/bad.toml");
+  ASSERT_EQ(r.errors.size(), 4u);
+  EXPECT_EQ(r.errors[0], "/s/bad.toml:1:11: 'timeout' must be a number of seconds above 0");
+  EXPECT_EQ(r.errors[1], "/s/bad.toml:2:10: unknown key 'colour'");
+  EXPECT_EQ(r.errors[2],
+            "/s/bad.toml:4:9: unknown check 'lower-writable' (expected one of: lower-readonly, upper-tmpfs, union-root, ram-copy, "
+            "no-disk-writes, internal-disk-untouched, canary, ram-residue, boot-timing)");
+  EXPECT_EQ(r.errors[3], "/s/bad.toml:5:1: each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload");
+}
+
+TEST(ScenarioTest, BootBudgetInSecondsOrRelativeToTheHost) {
+  auto seconds = ParseScenario("boot_budget = 15\n[[step]]\ncheck = \"boot-timing\"\n", "/s/a.toml");
+  ASSERT_TRUE(seconds.errors.empty()) << seconds.errors[0];
+  EXPECT_EQ(seconds.scenario.boot_budget.Text(), "15 s");
+  EXPECT_FALSE(seconds.scenario.boot_budget.relative);
+  auto relative = ParseScenario("boot_budget = \"2.5x\"\n[[step]]\ncheck = \"boot-timing\"\n", "/s/b.toml");
+  ASSERT_TRUE(relative.errors.empty()) << relative.errors[0];
+  EXPECT_TRUE(relative.scenario.boot_budget.relative);
+  EXPECT_EQ(relative.scenario.boot_budget.value, 2.5);
+  auto bad = ParseScenario("boot_budget = \"fast\"\n[[step]]\ncheck = \"boot-timing\"\n", "/s/c.toml");
+  EXPECT_EQ(bad.errors, std::vector<std::string>{"/s/c.toml:1:15: 'boot_budget' must be seconds (15) or a multiple "
+                                                 "of the host reference (\"3x\")"});
+}
+
+TEST(ScenarioTest, MissingStepsAndMalformedToml) {
+  EXPECT_EQ(ParseScenario("description = \"x\"\n", "/s/a.toml").errors,
+            std::vector<std::string>{"/s/a.toml: no [[step]] tables"});
+  auto r = ParseScenario("[[step]\n", "/s/b.toml");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_TRUE(r.errors[0].starts_with("/s/b.toml:1:")) << r.errors[0];
+}
+
+TEST(ScenarioTest, ShippedScenariosAndFixturesParse) {
+  auto scenarios = LoadScenarios({fs::path(LIVECHECK_SOURCE_DIR) / "scenarios"});
+  std::set<std::string> checks;
+  for (const auto& s : scenarios)
+    for (const auto& c : ScenarioChecks(s)) checks.insert(c);
+  EXPECT_EQ(checks.size(), 7u) << "the default set exercises every check but union-root and ram-residue";
+  EXPECT_FALSE(LoadScenarios({fs::path(LIVECHECK_SOURCE_DIR) / "fixtures/scenarios"}).empty());
+}
+
+TEST(ScenarioTest, MissingPathIsAnError) {
+  EXPECT_ERROR_CONTAINS(LoadScenarios({"/no/such/scenarios"}), "/no/such/scenarios: no such scenario file or directory");
+}
+
+}  // namespace
+}  // namespace livecheck

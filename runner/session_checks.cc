@@ -1,0 +1,61 @@
+#include "runner/session_checks.h"
+
+#include <algorithm>
+
+#include "common/json_fields.h"
+#include "evidence/checks.h"
+#include "evidence/internal_disk.h"
+#include "runner/boot_budget.h"
+#include "runner/guest_access.h"
+#include "runner/trace_steps.h"
+
+namespace livecheck {
+namespace {
+
+// The guest's name for the internal disk: the non-removable disk of its size.
+std::string InternalDiskName(const nlohmann::json& block_devices, uint64_t disk_bytes) {
+  for (const auto& d : block_devices)
+    if (IntField(d, "bytes", 0) == static_cast<int64_t>(disk_bytes) && !BoolField(d, "removable", true))
+      return StringField(d, "name");
+  return "";
+}
+
+uint64_t InternalDiskBytes(const RunOptions& options) {
+  std::error_code ec;
+  auto bytes = fs::file_size(options.internal_disk_image, ec);
+  return ec ? kInternalDiskBytes : bytes;
+}
+
+}  // namespace
+
+void DecideSessionChecks(RunContext& ctx, const std::vector<DiskEvidence>& disks,
+                         const std::map<std::string, DiskDiff>& diffs) {
+  auto& checks = ctx.result.checks;
+  for (const auto& name : ctx.deferred_checks) {
+    if (name == "no-disk-writes") {
+      checks.push_back(CheckNoDiskWrites(disks));
+      AddFileChanges(checks.back(), diffs, "");
+    }
+    if (name == "canary") checks.push_back(ScanForCanary(ctx));
+    if (name == "boot-timing") {
+      auto expected = ctx.access.ExpectedPhases(ctx);
+      auto budget = ResolveBootBudget(ctx.request.scenario.boot_budget, ctx.options.reference,
+                                      BootTimedInHostClock(expected));
+      checks.push_back(CheckBootTiming(ctx.console.phases, expected, budget));
+    }
+    if (name == "internal-disk-untouched") {
+      auto it = std::find_if(disks.begin(), disks.end(), [](const DiskEvidence& d) { return d.drive == "internal"; });
+      if (it == disks.end()) {
+        checks.push_back({name, Status::kError, "the scenario attaches no internal disk", {}});
+        continue;
+      }
+      const auto& facts = ctx.disk_facts;
+      checks.push_back(CheckInternalDiskUntouched(
+          *it, InternalDiskName(facts["block_devices"], InternalDiskBytes(ctx.options)), facts["mounts"],
+          facts["swaps"]));
+      AddFileChanges(checks.back(), diffs, "internal");
+    }
+  }
+}
+
+}  // namespace livecheck

@@ -1,0 +1,23 @@
+#include "runner/step_executor.h"
+
+namespace livecheck {
+
+const StepExecutor& ExecutorFor(ScenarioStep::Kind kind) {
+  static const WaitStep wait;
+  static const CheckStep check;
+  static const UnplugStep unplug;
+  static const SleepStep sleep;
+  static const PoweroffStep poweroff;
+  static const WorkloadStep workload;
+  switch (kind) {
+    case ScenarioStep::Kind::kWait: return wait;
+    case ScenarioStep::Kind::kCheck: return check;
+    case ScenarioStep::Kind::kUnplug: return unplug;
+    case ScenarioStep::Kind::kSleep: return sleep;
+    case ScenarioStep::Kind::kPoweroff: return poweroff;
+    case ScenarioStep::Kind::kWorkload: return workload;
+  }
+  return wait;
+}
+
+}  // namespace livecheck
