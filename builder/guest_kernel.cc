@@ -48,4 +48,22 @@ GuestKernel FindGuestKernel(const std::optional<fs::path>& kernel, const std::op
   return found;
 }
 
+std::optional<GuestKernel> FindKernelInTree(const fs::path& root) {
+  std::error_code ec;
+  auto canonical_root = fs::canonical(root, ec);
+  if (ec) return std::nullopt;
+  for (const char* modules_root : {"usr/lib/modules", "lib/modules"}) {
+    auto dir = fs::weakly_canonical(root / modules_root, ec);
+    if (ec || !fs::is_directory(dir, ec)) continue;
+    auto rel = dir.lexically_relative(canonical_root);
+    if (rel.empty() || *rel.begin() == "..") continue;
+    try {
+      return FindGuestKernel(std::nullopt, std::nullopt, root / "boot", dir);
+    } catch (const Error&) {
+      continue;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace livecheck

@@ -20,4 +20,11 @@ struct GuestKernel {
 GuestKernel FindGuestKernel(const std::optional<fs::path>& kernel, const std::optional<fs::path>& modules,
                             const fs::path& boot_dir = "/boot", const fs::path& modules_root = "/lib/modules");
 
+/// The kernel a user's root tree ships: its newest /boot/vmlinuz-<v> with
+/// /usr/lib/modules/<v> or /lib/modules/<v> (a user's modules must match the
+/// kernel that boots them). nullopt when the tree has none, or when the
+/// modules directory would lead out of the tree (an absolute symlink would
+/// point into the host).
+std::optional<GuestKernel> FindKernelInTree(const fs::path& root);
+
 }  // namespace livecheck

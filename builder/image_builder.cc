@@ -242,7 +242,11 @@ VariantOutcome BuildVariant(BuildContext& ctx, const VariantConfig& variant) {
   VariantOutcome outcome{.variant = variant.name, .dir = ctx.options.out_dir / variant.name};
 
   // 1. Inputs: kernel, its modules, busybox, the root tree.
-  auto kernel = FindGuestKernel(variant.kernel, variant.modules);
+  // A user's root tree boots its own kernel unless the variant names one.
+  std::optional<GuestKernel> tree_kernel;
+  if (variant.rootfs && !variant.kernel && !variant.modules) tree_kernel = FindKernelInTree(*variant.rootfs);
+  auto kernel = tree_kernel ? *tree_kernel : FindGuestKernel(variant.kernel, variant.modules);
+  if (tree_kernel) ctx.Progress(variant.name, fmt::format("kernel {} from the root tree", kernel.version));
   const auto& index = ctx.Modules(kernel.modules_dir);
   auto busybox = BusyboxPath();
   auto agent = variant.rootfs ? fs::path() : AgentPath();

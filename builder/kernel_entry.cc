@@ -2,13 +2,17 @@
 
 #include <archive.h>
 
-#include <cstring>
+#include <cerrno>
+#include <fstream>
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "common/sha256.h"
 
 namespace livecheck {
 
@@ -84,7 +88,11 @@ BzImagePayload FindBzImagePayload(std::string_view image) {
   return payload;
 }
 
-std::string DecompressBzImagePayload(std::string_view image, const BzImagePayload& payload) {
+namespace {
+
+// Decodes the payload chunk by chunk into `sink`; returns the decoded size.
+uint64_t DecodePayload(std::string_view image, const BzImagePayload& payload,
+                       const std::function<void(const char*, size_t)>& sink) {
   // The kernel's build appends the uncompressed size (32-bit little endian)
   // after the compressed stream; decoders reject it as trailing garbage.
   auto compressed = image.substr(payload.offset, payload.length - 4);
@@ -92,62 +100,113 @@ std::string DecompressBzImagePayload(std::string_view image, const BzImagePayloa
   std::unique_ptr<archive, ReadDeleter> a(archive_read_new());
   archive_read_support_filter_all(a.get());
   archive_read_support_format_raw(a.get());
+  auto failed = [&](const char* fallback) {
+    const char* why = archive_error_string(a.get());
+    return Error(fmt::format("cannot decode the {} kernel payload: {}", payload.compression, why ? why : fallback));
+  };
   if (archive_read_open_memory(a.get(), compressed.data(), compressed.size()) != ARCHIVE_OK)
-    throw Error(fmt::format("cannot decode the {} kernel payload: {}", payload.compression,
-                            archive_error_string(a.get()) ? archive_error_string(a.get()) : "unknown format"));
+    throw failed("unknown format");
   archive_entry* entry = nullptr;
-  if (archive_read_next_header(a.get(), &entry) != ARCHIVE_OK)
-    throw Error(fmt::format("cannot decode the {} kernel payload", payload.compression));
-  std::string out;
-  out.reserve(expected);
-  char buffer[1 << 16];
-  for (;;) {
-    la_ssize_t n = archive_read_data(a.get(), buffer, sizeof buffer);
-    if (n < 0)
-      throw Error(fmt::format("cannot decode the {} kernel payload: {}", payload.compression,
-                              archive_error_string(a.get()) ? archive_error_string(a.get()) : "read error"));
+  if (archive_read_next_header(a.get(), &entry) != ARCHIVE_OK) throw failed("unknown format");
+  uint64_t decoded = 0;
+  std::vector<char> buffer(1 << 16);
+  // The size field bounds what a well-formed payload holds.
+  while (decoded <= expected) {
+    la_ssize_t n = archive_read_data(a.get(), buffer.data(), buffer.size());
+    if (n < 0) throw failed("read error");
     if (n == 0) break;
-    out.append(buffer, size_t(n));
-    // The size field bounds what a well-formed payload holds.
-    if (out.size() > expected) break;
+    sink(buffer.data(), size_t(n));
+    decoded += uint64_t(n);
   }
-  if (out.size() != expected)
-    throw Error(fmt::format("the {} kernel payload decoded to {} bytes, its size field says {}", payload.compression,
-                            out.size(), expected));
-  return out;
+  if (decoded != expected)
+    throw Error(fmt::format("the {} kernel payload decoded to {}{} bytes, its size field says {}",
+                            payload.compression, decoded > expected ? "more than " : "", decoded, expected));
+  return decoded;
 }
 
-bool HasPvhEntryNote(std::string_view elf) {
+// The PVH note search over any byte source: `read(offset, size)` returns
+// at most `size` bytes from `offset` (fewer at the end).
+bool PvhNoteIn(uint64_t elf_size, const std::function<std::string(uint64_t, uint64_t)>& read) {
   constexpr size_t kElf64HeaderSize = 64;
   constexpr size_t kPhdrSize = 56;
-  if (elf.size() < kElf64HeaderSize || elf.substr(0, 4) != "\x7f" "ELF") return false;
-  if (elf[4] != 2 || elf[5] != 1) return false;  // ELFCLASS64, little endian
-  uint64_t phoff = LittleEndian(elf, 0x20, 8);
-  uint64_t phentsize = LittleEndian(elf, 0x36, 2);
-  uint64_t phnum = LittleEndian(elf, 0x38, 2);
-  if (phentsize < kPhdrSize || phoff > elf.size() || phnum > (elf.size() - phoff) / phentsize) return false;
+  // A note segment larger than this is no kernel's.
+  constexpr uint64_t kMaxNotes = 1 << 20;
+  auto header = read(0, kElf64HeaderSize);
+  if (header.size() < kElf64HeaderSize || header.substr(0, 4) != "\x7f" "ELF") return false;
+  if (header[4] != 2 || header[5] != 1) return false;  // ELFCLASS64, little endian
+  uint64_t phoff = LittleEndian(header, 0x20, 8);
+  uint64_t phentsize = LittleEndian(header, 0x36, 2);
+  uint64_t phnum = LittleEndian(header, 0x38, 2);
+  if (phentsize < kPhdrSize || phoff > elf_size || phnum > (elf_size - phoff) / phentsize) return false;
+  if (phnum * phentsize > kMaxNotes) return false;
+  auto table = read(phoff, phnum * phentsize);
+  if (table.size() != phnum * phentsize) return false;
   for (uint64_t i = 0; i < phnum; ++i) {
-    size_t at = phoff + i * phentsize;
-    if (LittleEndian(elf, at, 4) != kPtNote) continue;
-    uint64_t offset = LittleEndian(elf, at + 8, 8);
-    uint64_t size = LittleEndian(elf, at + 32, 8);
-    if (offset > elf.size() || size > elf.size() - offset) continue;
-    if (NoteSegmentHasPvhEntry(elf.substr(offset, size))) return true;
+    size_t at = i * phentsize;
+    if (LittleEndian(table, at, 4) != kPtNote) continue;
+    uint64_t offset = LittleEndian(table, at + 8, 8);
+    uint64_t size = LittleEndian(table, at + 32, 8);
+    if (offset > elf_size || size > elf_size - offset || size > kMaxNotes) continue;
+    if (NoteSegmentHasPvhEntry(read(offset, size))) return true;
   }
   return false;
 }
 
+}  // namespace
+
+std::string DecompressBzImagePayload(std::string_view image, const BzImagePayload& payload) {
+  std::string out;
+  DecodePayload(image, payload, [&](const char* data, size_t n) {
+    out.append(data, n);
+  });
+  return out;
+}
+
+bool HasPvhEntryNote(std::string_view elf) {
+  return PvhNoteIn(elf.size(), [&](uint64_t offset, uint64_t size) {
+    return offset >= elf.size() ? std::string() : std::string(elf.substr(offset, size));
+  });
+}
+
 PvhExtraction ExtractPvhKernel(const fs::path& bzimage, const fs::path& out) {
   std::string image = ReadFile(bzimage);
+  // Decoded straight to a file: the kernel is ~60 MB, more than livecheck's
+  // whole working set otherwise.
+  auto partial = out.parent_path() / (".partial-" + out.filename().string());
+  std::error_code ec;
   try {
     auto payload = FindBzImagePayload(image);
-    auto elf = DecompressBzImagePayload(image, payload);
-    if (!HasPvhEntryNote(elf)) return {.extracted = false, .reason = "the kernel has no PVH entry note (CONFIG_PVH)"};
-    WriteFileAtomic(out, elf);
+    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+    if (!file) throw Error(DescribeIoError("create", partial, errno));
+    uint64_t size = DecodePayload(image, payload, [&](const char* data, size_t n) { file.write(data, n); });
+    file.close();
+    if (!file) throw Error(DescribeIoError("write", partial, errno));
+    bool pvh = PvhNoteIn(size, [&](uint64_t offset, uint64_t n) { return ReadFileFrom(partial, offset, n); });
+    if (!pvh) {
+      fs::remove(partial, ec);
+      return {.extracted = false, .reason = "the kernel has no PVH entry note (CONFIG_PVH)"};
+    }
+    fs::rename(partial, out, ec);
+    if (ec) throw Error(DescribeIoError("rename into place", out, ec.value()));
     return {.extracted = true, .reason = ""};
   } catch (const Error& e) {
+    fs::remove(partial, ec);
     return {.extracted = false, .reason = e.what()};
   }
+}
+
+CachedPvhKernel PvhKernelFor(const fs::path& bzimage, const fs::path& cache_dir) {
+  auto digest = Sha256File(bzimage);
+  auto elf = cache_dir / fmt::format("vmlinux-{}.elf", digest.substr(0, 32));
+  auto refused = cache_dir / fmt::format("vmlinux-{}.no-pvh", digest.substr(0, 32));
+  std::error_code ec;
+  if (fs::exists(elf, ec)) return {elf, ""};
+  if (fs::exists(refused, ec)) return {{}, ReadFile(refused)};
+  fs::create_directories(cache_dir, ec);
+  auto outcome = ExtractPvhKernel(bzimage, elf);
+  if (outcome.extracted) return {elf, ""};
+  WriteFileAtomic(refused, outcome.reason);
+  return {{}, outcome.reason};
 }
 
 }  // namespace livecheck

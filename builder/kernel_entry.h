@@ -42,4 +42,14 @@ struct PvhExtraction {
 /// Nothing is written when the kernel cannot boot that way.
 PvhExtraction ExtractPvhKernel(const fs::path& bzimage, const fs::path& out);
 
+/// ExtractPvhKernel for a kernel livecheck did not build (`run --kernel`):
+/// the ELF is kept in `cache_dir` under the bzImage's sha256, so each kernel
+/// is decompressed once per host. `elf` is empty, and `reason` says why,
+/// when the kernel cannot boot through PVH.
+struct CachedPvhKernel {
+  fs::path elf;
+  std::string reason;
+};
+CachedPvhKernel PvhKernelFor(const fs::path& bzimage, const fs::path& cache_dir);
+
 }  // namespace livecheck

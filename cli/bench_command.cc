@@ -97,11 +97,11 @@ int RunBenchCommand(const BenchArgs& args) {
     requests.push_back({scenario, manifests[run.variant], fs::path(args.images) / run.variant, run.repetition,
                         run.KernelArguments(), run.toram ? run.backend + "-toram" : run.backend});
   auto accel = ChooseAccel(args.accel, fs::path(args.images) / variants[0].name / "vmlinuz",
-                           fs::path(args.images) / variants[0].name / "initrd.img", fs::path(args.images) / ".cache");
+                           fs::path(args.images) / variants[0].name / "initrd.img", HostCacheDir(fs::path(args.images) / ".cache"));
   std::cout << fmt::format("bench: {} boots ({} compressors x {} backends{} x {} repetitions), accel {}\n",
                            requests.size(), config.compressors.size(), available.size(), config.toram ? " + toram" : "",
                            config.repeat, accel.accel);
-  auto reference = MeasureHostReference(accel.accel, ReferenceKernel(), fs::path(args.images) / ".cache",
+  auto reference = MeasureHostReference(accel.accel, ReferenceKernel(), HostCacheDir(fs::path(args.images) / ".cache"),
                                         std::min<int>(args.jobs, static_cast<int>(requests.size())));
   RunOptions options{.accel = accel.accel, .timeout_scale = TimeoutScaleFor(reference) * TimeoutScale(),
                      .reference = reference, .report_dir = args.report_dir};

@@ -73,7 +73,7 @@ int RunDoctorCommand(const std::string& images) {
   // KVM: only a real boot proves it usable; it needs a built image to boot.
   fs::path direct = fs::path(images) / "direct-overlay-xz";
   if (fs::exists(direct / "vmlinuz") && qemu) {
-    auto choice = ChooseAccel("auto", direct / "vmlinuz", direct / "initrd.img", fs::path(images) / ".cache");
+    auto choice = ChooseAccel("auto", direct / "vmlinuz", direct / "initrd.img", HostCacheDir(fs::path(images) / ".cache"));
     std::cout << fmt::format("{:<40} {:<8} {}\n", "accelerator", choice.accel, choice.reason);
   } else {
     std::cout << fmt::format("{:<40} {:<8} {}\n", "accelerator", "?", "build images first (livecheck build) to probe KVM");

@@ -14,6 +14,7 @@
 
 #include "builder/build_config.h"
 #include "builder/image_builder.h"
+#include "builder/kernel_entry.h"
 #include "builder/manifest.h"
 #include "cli/commands.h"
 #include "cli/live_status.h"
@@ -172,6 +173,9 @@ RunPlan PlanExternalImage(const RunArgs& args, std::vector<Scenario> scenarios) 
   if (!args.initrd.empty()) image.initrd = fs::absolute(args.initrd);
   if (args.boot.empty()) throw Error("--image needs --boot (usb-bios, usb-uefi, cdrom or iso-usb)");
   ValidateExternalImage(image);
+  // A direct boot enters the kernel the fastest correct way, as for built variants.
+  if (!image.kernel.empty() && args.kernel_entry == "auto")
+    image.pvh_kernel = PvhKernelFor(image.kernel, HostCacheDir(fs::path(args.images) / ".cache")).elf;
   if (!args.scenarios.empty() && !args.checks.empty()) throw Error("--check replaces scenario files: give one or the other");
   if (args.scenarios.empty()) scenarios = {ScenarioFromChecks(args)};
   RunPlan plan{.probe_kernel = image.kernel, .probe_initrd = image.initrd};
@@ -229,14 +233,14 @@ int RunRunCommand(const RunArgs& args) {
   RunReport report{.started_at = UtcNow(), .host = HostFacts()};
   AccelChoice accel{"tcg", "no kernel to probe KVM with (--image without --kernel); --accel kvm forces it"};
   if (args.accel != "auto" || !plan.probe_kernel.empty())
-    accel = ChooseAccel(args.accel, plan.probe_kernel, plan.probe_initrd, fs::path(args.images) / ".cache");
+    accel = ChooseAccel(args.accel, plan.probe_kernel, plan.probe_initrd, HostCacheDir(fs::path(args.images) / ".cache"));
   report.accel = accel.accel;
   report.accel_reason = accel.reason;
   Say(fmt::format("accel: {} ({})", accel.accel, accel.reason));
   // How fast this host boots a guest now: relative boot budgets and every
   // timeout follow it, so one scenario file holds on fast and slow runners.
   int parallel = std::min<int>(args.jobs, static_cast<int>(requests.size()));
-  auto reference = MeasureHostReference(accel.accel, ReferenceKernel(), fs::path(args.images) / ".cache", parallel,
+  auto reference = MeasureHostReference(accel.accel, ReferenceKernel(), HostCacheDir(fs::path(args.images) / ".cache"), parallel,
                                         args.recalibrate);
   report.host_reference = ToJson(reference);
   report.timeout_scale = TimeoutScaleFor(reference) * TimeoutScale();

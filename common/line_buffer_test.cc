@@ -23,7 +23,7 @@ TEST(LineBufferTest, OverlongLineIsDroppedAndReportedWithBoundedMemory) {
   buffer.Append("ok\n");
   buffer.Append(std::string(10000, 'x'));
   EXPECT_LE(buffer.buffered(), 17u);
-  buffer.Append(std::string(10000, 'y') + "\nnext\n");
+  buffer.Append(std::string(10000, 'y').append("\nnext\n"));
   EXPECT_EQ(buffer.Next(line), LineBuffer::Status::kLine);
   EXPECT_EQ(line, "ok");
   EXPECT_EQ(buffer.Next(line), LineBuffer::Status::kLine);

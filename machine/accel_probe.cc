@@ -1,6 +1,7 @@
 #include "machine/accel_probe.h"
 
 #include <fcntl.h>
+#include <cstdlib>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +25,17 @@ bool KvmDeviceOpens() {
 }
 
 }  // namespace
+
+fs::path HostCacheDir(const fs::path& fallback) {
+  auto set = [](const char* name) -> std::string {
+    const char* value = std::getenv(name);
+    return value && *value ? value : "";
+  };
+  if (auto dir = set("LIVECHECK_CACHE_DIR"); !dir.empty()) return dir;
+  if (auto dir = set("XDG_CACHE_HOME"); !dir.empty()) return fs::path(dir) / "livecheck/host";
+  if (auto dir = set("HOME"); !dir.empty()) return fs::path(dir) / ".cache/livecheck/host";
+  return fallback;
+}
 
 std::string HostBootId() {
   std::error_code ec;

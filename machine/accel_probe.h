@@ -15,6 +15,12 @@ struct AccelChoice {
 /// caches of facts that hold until the host reboots; "unknown" without it.
 std::string HostBootId();
 
+/// Where facts about this host are cached (the KVM probe, the host
+/// reference), shared by every run on the host whatever its image
+/// directory: $LIVECHECK_CACHE_DIR, else $XDG_CACHE_HOME/livecheck/host,
+/// else $HOME/.cache/livecheck/host; `fallback` without any of them.
+fs::path HostCacheDir(const fs::path& fallback);
+
 /// Picks the accelerator. "tcg" and "kvm" are taken as asked (kvm needs a
 /// /dev/kvm we can open, else Error with exit code 3). "auto" trusts KVM only
 /// when a real guest boots under it: the kernel and initrd given must reach

@@ -13,6 +13,9 @@ struct ExternalImage {
   std::string boot;        ///< usb-bios, usb-uefi, cdrom or iso-usb
   fs::path kernel, initrd; ///< optional: boot these directly, with `image` as the medium
   std::string append;      ///< kernel command line with --kernel
+  /// With --kernel: the same kernel uncompressed, booted through PVH
+  /// (builder/kernel_entry.h); empty: boot `kernel` as given.
+  fs::path pvh_kernel;
   std::string ready_pattern = "[#$] $";  ///< console regex (ECMAScript) that means "booted"
   std::string shell_prompt = "[#$] $";   ///< console regex of a root shell's prompt
   int memory_mb = 2048;    ///< toram copies the whole root into RAM

@@ -33,7 +33,7 @@ MachineDescription DescribeExternalMachine(const RunRequest& request, const RunO
   }
   if (!x.kernel.empty()) {
     machine.boot = BootMode::kDirectKernel;
-    machine.kernel = x.kernel;
+    machine.kernel = KernelEntryFor(request, options) == "pvh" ? x.pvh_kernel : x.kernel;
     machine.initrd = x.initrd;
     machine.append = x.append;
   }
@@ -48,7 +48,10 @@ MachineDescription DescribeExternalMachine(const RunRequest& request, const RunO
 }  // namespace
 
 std::string KernelEntryFor(const RunRequest& request, const RunOptions& options) {
-  if (request.external) return request.external->kernel.empty() ? "bootloader" : "bzimage";
+  if (request.external) {
+    if (request.external->kernel.empty()) return "bootloader";
+    return request.external->pvh_kernel.empty() || options.kernel_entry == "bzimage" ? "bzimage" : "pvh";
+  }
   if (BootModeFor(request.manifest.boot) != BootMode::kDirectKernel) return "bootloader";
   if (options.kernel_entry == "bzimage" || !FindArtifact(request.manifest, "kernel-elf")) return "bzimage";
   return "pvh";

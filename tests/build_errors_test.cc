@@ -87,7 +87,7 @@ TEST_F(BuildErrorsTest, ModuleMissingFromModulesDep) {
   WriteFileAtomic(modules / "modules.dep", "kernel/drivers/block/loop.ko:\n");
   auto run = Build("[variant.a]\nmodules = \"" + modules.string() + "\"\n");
   ExpectOneLineError(run.result, "variant a: " + (dir_.path() / "variants.toml").string() +
-                                     ":1: variant 'a': kernel module 'xhci_pci' is neither in modules.dep nor built "
+                                     ":1: variant 'a': kernel module 'usb_storage' is neither in modules.dep nor built "
                                      "into kernel 9.9.9-test");
   ExpectNoVariantDirs(run.out);
 }
