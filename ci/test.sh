@@ -22,10 +22,15 @@ timed setup bash ci/setup.sh
 # the boot tests wait for it.
 stage third-party-fixture
 fixture_log=$(mktemp)
-fixture_start=$SECONDS
-bash fixtures/third-party/debian-live.sh > "$fixture_log" 2>&1 &
+(
+  start=$SECONDS
+  rc=0
+  bash fixtures/third-party/debian-live.sh || rc=$?
+  echo "== third-party-fixture took $((SECONDS - start)) s (in the background)"
+  exit "$rc"
+) > "$fixture_log" 2>&1 &
 fixture_pid=$!
-trap 'kill "$fixture_pid" 2>/dev/null || true; rm -f "$fixture_log"' EXIT
+trap 'kill $(pgrep -P "$fixture_pid") "$fixture_pid" 2>/dev/null || true; rm -f "$fixture_log"' EXIT
 stage lint
 timed lint bash ci/lint.sh
 # The unit tests under AddressSanitizer and UBSan, in their own build
@@ -48,7 +53,6 @@ stage third-party-fixture-wait
 fixture_rc=0
 wait "$fixture_pid" || fixture_rc=$?
 cat "$fixture_log"
-echo "== third-party-fixture took $((SECONDS - fixture_start)) s (in the background)"
 rm -f "$fixture_log"
 [ "$fixture_rc" -eq 0 ] || { echo "third-party fixture failed (exit $fixture_rc)"; exit 1; }
 # Verdicts must not depend on the host's speed: the negative controls and

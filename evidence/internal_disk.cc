@@ -70,7 +70,12 @@ fs::path EnsureInternalDiskImage(const fs::path& cache_dir) {
   WriteFileAtomic(known, "the suspect's FAT data\n");
   RunChecked({.argv = {"mcopy", "-i", fmt::format("{}@@{}", temp.string(), L::kFatOffset), known.string(), "::KNOWN.TXT"},
               .extra_env = kEpoch});
-  fs::rename(temp, image);
+  // Linked, not renamed: when another livecheck made the image meanwhile, a
+  // rename would replace the file its run is hashing (mkfs.ext4's hash seed
+  // differs every time), and that run would see its internal disk change.
+  std::error_code ec;
+  fs::create_hard_link(temp, image, ec);
+  if (ec && !fs::exists(image)) throw Error(DescribeIoError("create", image, ec.value()));
   return image;
 }
 

@@ -55,7 +55,11 @@ std::vector<BenchFigure> CollectFigures(const std::vector<RunResult>& results) {
     auto compressor = Compressor(r.variant);
     auto backend = BenchBackendLabel(r.boot_options);
     double ready = PhaseSeconds(r, "agent-ready");
-    if (ready >= 0) add(compressor, backend, "boot", "s", "lower", ready);
+    if (ready >= 0) {
+      add(compressor, backend, "boot", "s", "lower", ready);
+      auto& entry = by_key[std::make_tuple(compressor, backend, std::string("boot"))].kernel_entry;
+      entry = entry.empty() || entry == r.kernel_entry ? r.kernel_entry : "mixed";
+    }
     double copied = PhaseSeconds(r, "toram-done"), mounted = PhaseSeconds(r, "medium-mounted");
     if (copied >= 0 && mounted >= 0) add(compressor, backend, "toram-copy", "s", "lower", copied - mounted);
     for (const auto& w : r.workloads)
@@ -83,7 +87,7 @@ nlohmann::json BenchToJson(const BenchReport& r) {
   for (const auto& f : r.figures)
     figures.push_back({{"compressor", f.compressor}, {"backend", f.backend}, {"metric", f.metric}, {"unit", f.unit},
                        {"better", f.better}, {"samples", f.samples}, {"median", f.median}, {"min", f.min},
-                       {"max", f.max}, {"ratio_to_overlay", f.ratio_to_overlay}});
+                       {"max", f.max}, {"ratio_to_overlay", f.ratio_to_overlay}, {"kernel_entry", f.kernel_entry}});
   auto compressors = nlohmann::json::array();
   for (const auto& c : r.compressor_figures)
     compressors.push_back({{"compressor", c.compressor}, {"squashfs_bytes", c.squashfs_bytes},

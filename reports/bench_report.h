@@ -20,6 +20,10 @@ struct BenchFigure {
   std::vector<double> samples;
   double median = 0, min = 0, max = 0;
   double ratio_to_overlay = 0;  ///< median / overlay's median (same compressor); 0 when unknown
+  /// "boot": how the kernel was entered ("pvh", "bzimage", "bootloader";
+  /// "mixed" when runs differ). Guest time to agent-ready hardly depends on
+  /// it (the guest clock starts with the kernel), but say so.
+  std::string kernel_entry;
 };
 
 /// Per compressor: image size and build time, boot and cold-read figures.
