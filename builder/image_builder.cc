@@ -34,7 +34,7 @@ namespace livecheck {
 namespace {
 
 // Bumped whenever the builder's output for equal inputs changes.
-constexpr const char* kBuilderVersion = "livecheck-builder/2";
+constexpr const char* kBuilderVersion = "livecheck-builder/3";
 
 using Clock = std::chrono::steady_clock;
 
@@ -74,15 +74,13 @@ struct RootfsSource {
   std::string key;
 };
 
-RootfsSource ResolveRootfs(BuildContext& ctx, const VariantConfig& variant, const fs::path& busybox,
-                           const fs::path& agent) {
+RootfsSource ResolveRootfs(BuildContext& ctx, const VariantConfig& variant, const fs::path& busybox) {
   RootfsSource source;
   Sha256 key;
   key.UpdateField(kBuilderVersion);
   if (!variant.rootfs) {
     key.UpdateField("builtin");
     key.UpdateField(ctx.digests.Get(busybox));
-    key.UpdateField(ctx.digests.Get(agent));
     key.UpdateField(kRootfsInitScript);
     key.UpdateField(std::to_string(variant.bench_data_mb));
   } else {
@@ -111,7 +109,7 @@ struct SquashfsResult {
 };
 
 SquashfsResult BuildSquashfsStage(BuildContext& ctx, const VariantConfig& variant, const RootfsSource& rootfs,
-                                  const fs::path& busybox, const fs::path& agent) {
+                                  const fs::path& busybox) {
   Sha256 key;
   key.UpdateField(rootfs.key);
   key.UpdateField(Name(variant.compressor));
@@ -129,7 +127,7 @@ SquashfsResult BuildSquashfsStage(BuildContext& ctx, const VariantConfig& varian
     if (rootfs.builtin) {
       auto tree_dir = work.path() / "tree";
       fs::create_directory(tree_dir);
-      MaterializeTree(BuiltinRootfsTree(busybox, agent, variant.bench_data_mb), tree_dir, ctx.config.source_date_epoch);
+      MaterializeTree(BuiltinRootfsTree(busybox, variant.bench_data_mb), tree_dir, ctx.config.source_date_epoch);
       spec.source_dir = tree_dir;
       listing = ListRootfs(tree_dir, ExcludeList());
     } else {
@@ -152,13 +150,14 @@ SquashfsResult BuildSquashfsStage(BuildContext& ctx, const VariantConfig& varian
 
 // Stage: initramfs, shared by variants with equal plans.
 fs::path BuildInitramfsStage(BuildContext& ctx, const VariantConfig& variant, const InitramfsPlan& plan,
-                             const fs::path& busybox) {
+                             const fs::path& busybox, const fs::path& agent) {
   Sha256 key;
   key.UpdateField(kBuilderVersion);
   key.UpdateField(kLiveInitScript);
   key.UpdateField(plan.live_conf);
   key.UpdateField(plan.fault_script);
   key.UpdateField(ctx.digests.Get(busybox));
+  key.UpdateField(ctx.digests.Get(agent));
   key.UpdateField(std::to_string(ctx.config.source_date_epoch));
   for (const auto& m : plan.modules) {
     key.UpdateField(fmt::format("{} {} {} {}", m.group, m.load.path, m.load.params, m.load.optional));
@@ -174,7 +173,7 @@ fs::path BuildInitramfsStage(BuildContext& ctx, const VariantConfig& variant, co
     if (fs::exists(image)) return;
     ctx.Progress(variant.name, fmt::format("initramfs: {} modules, union {}", plan.modules.size(),
                                            Name(variant.union_backend)));
-    WriteCpioArchive(InitramfsTree(plan, busybox), image, CpioCompression::kZstd, ctx.config.source_date_epoch);
+    WriteCpioArchive(InitramfsTree(plan, busybox, agent), image, CpioCompression::kZstd, ctx.config.source_date_epoch);
   });
   return image;
 }
@@ -249,14 +248,14 @@ VariantOutcome BuildVariant(BuildContext& ctx, const VariantConfig& variant) {
   if (tree_kernel) ctx.Progress(variant.name, fmt::format("kernel {} from the root tree", kernel.version));
   const auto& index = ctx.Modules(kernel.modules_dir);
   auto busybox = BusyboxPath();
-  auto agent = variant.rootfs ? fs::path() : AgentPath();
+  auto agent = AgentPath();
   auto plan = PlanInitramfs(variant, kernel, index);
-  auto rootfs = ResolveRootfs(ctx, variant, busybox, agent);
+  auto rootfs = ResolveRootfs(ctx, variant, busybox);
   auto cmdline = KernelCommandLine(variant.cmdline);
 
   // 2. Stages, each cached by its inputs.
-  auto squashfs = BuildSquashfsStage(ctx, variant, rootfs, busybox, agent);
-  auto initramfs = BuildInitramfsStage(ctx, variant, plan, busybox);
+  auto squashfs = BuildSquashfsStage(ctx, variant, rootfs, busybox);
+  auto initramfs = BuildInitramfsStage(ctx, variant, plan, busybox, agent);
   auto key = VariantKey(ctx, variant, kernel, squashfs.image, initramfs, cmdline);
   if (StillValid(outcome.dir, key)) {
     outcome.reused = true;

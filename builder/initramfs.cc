@@ -59,17 +59,22 @@ InitramfsPlan PlanInitramfs(const VariantConfig& variant, const GuestKernel& ker
   plan.live_conf = fmt::format(
       "# Written by livecheck build; kernel command-line options override these.\n"
       "LIVE_LABEL={}\nLIVE_UUID=\nLIVE_TORAM={}\nLIVE_UNION={}\nLIVE_UNIONS={}\n"
-      "LIVE_MEDIUM_WAIT={}\nLIVE_MEDIUM_FS={}\nLIVE_SQUASHFS={}\nLIVE_KVER={}\n",
+      "LIVE_MEDIUM_WAIT={}\nLIVE_MEDIUM_FS={}\nLIVE_SQUASHFS={}\nLIVE_KVER={}\n"
+      "LIVE_AGENT_SETTLE={}\nLIVE_ROOT_MARKS={}\n",
       ShellQuote(variant.label), variant.toram ? 1 : 0, ShellQuote(std::string(Name(variant.union_backend))),
       ShellQuote(unions), variant.medium_wait_seconds, MediumFsType(variant.boot), kSquashfsOnMedium,
-      ShellQuote(kernel.version));
+      ShellQuote(kernel.version),
+      // livecheck's own root says when it is ready; any other init is
+      // watched until the system settles (systemd's own verdict, or quiet).
+      variant.rootfs ? "auto" : "file:/run/livecheck/settled", variant.rootfs ? 0 : 1);
   plan.fault_script = variant.fault_after_medium;
   return plan;
 }
 
-FileTree InitramfsTree(const InitramfsPlan& plan, const fs::path& busybox) {
+FileTree InitramfsTree(const InitramfsPlan& plan, const fs::path& busybox, const fs::path& agent) {
   FileTree tree;
   AddBusybox(tree, busybox);
+  tree.AddFile("livecheck/livecheck-agent", agent, 0755);
   tree.AddText("init", kLiveInitScript, 0755);
   tree.AddText("etc/livecheck/live.conf", plan.live_conf);
   std::string module_list;

@@ -34,8 +34,10 @@ struct InitramfsPlan {
 /// backend the kernel or host cannot provide (e.g. aufs on Debian's kernel).
 InitramfsPlan PlanInitramfs(const VariantConfig& variant, const GuestKernel& kernel, const ModuleIndex& index);
 
-/// The file tree of the initramfs (busybox, /init, modules, FUSE tools).
-FileTree InitramfsTree(const InitramfsPlan& plan, const fs::path& busybox);
+/// The file tree of the initramfs (busybox, /init, modules, FUSE tools, and
+/// the guest agent, which /init starts for every root: livecheck's own and a
+/// user's tree with any init).
+FileTree InitramfsTree(const InitramfsPlan& plan, const fs::path& busybox, const fs::path& agent);
 
 /// The file system type the initramfs mounts the medium as.
 std::string MediumFsType(BootPath boot);

@@ -157,7 +157,11 @@ case "$LIVE_UNION" in
 esac || fail "cannot mount the $LIVE_UNION union"
 marker union-mounted "union=$LIVE_UNION"
 
-# Keep the layers inspectable from the running system under /run/live.
+# Keep the layers inspectable from the running system under /run/live, on a
+# tmpfs /run of its own: systemd and Debian's initscripts mount a tmpfs on
+# /run unless one is there already, which would hide the layers.
+mkdir -p /newroot/run
+mount -t tmpfs -o mode=0755,nosuid,nodev run /newroot/run || fail "cannot mount /run in the new root"
 # unionfs-fuse finds its branches by path, so its layers are bound, not moved.
 keep_mount() {
   mkdir -p "/newroot/run/live/$1" || fail "cannot create /run/live/$1 in the union"
@@ -176,5 +180,26 @@ mkdir -p /newroot/dev /newroot/proc /newroot/sys
 mount -t devtmpfs devtmpfs /newroot/dev || fail "cannot mount /dev in the new root"
 mount -t proc proc /newroot/proc || fail "cannot mount /proc in the new root"
 mount -t sysfs sysfs /newroot/sys || fail "cannot mount /sys in the new root"
+
+# The guest agent starts here for every root, livecheck's own and a user's
+# tree with any init, from a private tmpfs that stays attached to this
+# initramfs: it outlives switch_root, the medium being pulled, and the
+# initramfs being emptied. It follows PID 1 into the new root and answers
+# the host once that system has settled.
+start_agent() {
+  [ -x /livecheck/livecheck-agent ] && [ -e /dev/ttyS1 ] || return 0
+  # Booted with an agent of livecheck's own appended (run --image --guest agent): one is enough.
+  [ -d /.livecheck ] && return 0
+  mkdir -p /run/livecheck-agent
+  mount -t tmpfs -o mode=0700,size=32m livecheck-agent /run/livecheck-agent || fail "cannot mount a tmpfs for the agent"
+  cp /livecheck/livecheck-agent /run/livecheck-agent/ || fail "cannot copy the agent to RAM"
+  rm /livecheck/livecheck-agent
+  mark_flag=""
+  [ "$LIVE_ROOT_MARKS" = 1 ] || mark_flag=--mark-root-ready
+  /run/livecheck-agent/livecheck-agent --port /dev/ttyS1 --follow-init --settle "$LIVE_AGENT_SETTLE" $mark_flag &
+  marker agent-started
+}
+start_agent
+
 marker switch-root
 exec switch_root /newroot "${LIVE_INIT:-/sbin/init}"

@@ -86,11 +86,10 @@ std::string BenchData(int megabytes) {
   return data;
 }
 
-FileTree BuiltinRootfsTree(const fs::path& busybox, const fs::path& agent, int bench_data_mb) {
+FileTree BuiltinRootfsTree(const fs::path& busybox, int bench_data_mb) {
   FileTree tree;
   if (bench_data_mb > 0) tree.AddText("usr/share/livecheck/bench.bin", BenchData(bench_data_mb), 0644);
   AddBusybox(tree, busybox);
-  tree.AddFile("usr/sbin/livecheck-agent", agent, 0755);
   tree.AddText("sbin/init", kRootfsInitScript, 0755);
   for (const char* dir : {"dev", "proc", "sys", "run", "tmp", "root", "mnt", "home"}) tree.AddDirectory(dir);
   tree.AddDirectory("tmp", 01777);

@@ -28,7 +28,7 @@ fs::path AgentPath();
 
 /// The built-in minimal userland: busybox, an init that prints the
 /// root-ready marker and starts the agent, /etc basics and mount points.
-FileTree BuiltinRootfsTree(const fs::path& busybox, const fs::path& agent, int bench_data_mb = 0);
+FileTree BuiltinRootfsTree(const fs::path& busybox, int bench_data_mb = 0);
 
 /// Deterministic benchmark data: per 4 KiB block half text, half pseudo-random
 /// bytes, so compressors differ as on real files (std::mt19937 is fully

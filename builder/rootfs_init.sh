@@ -22,16 +22,13 @@ for arg in $(cat /proc/cmdline); do
   esac
 done
 
-# The agent and the shell loop of PID 1 run from RAM, so both outlive the
-# boot medium being pulled even when the root still depends on it.
+# The shell loop of PID 1 runs from RAM, so it outlives the boot medium
+# being pulled even when the root still depends on it. The agent, started
+# by the initramfs, answers the host once this file exists.
 mkdir -p /run/livecheck
 mount -t tmpfs -o mode=0700 livecheck /run/livecheck
 cp /bin/busybox /run/livecheck/busybox
-if [ -x /usr/sbin/livecheck-agent ] && [ -e /dev/ttyS1 ]; then
-  cp /usr/sbin/livecheck-agent /run/livecheck/livecheck-agent
-  /run/livecheck/livecheck-agent --port /dev/ttyS1 &
-  marker agent-started
-fi
+: > /run/livecheck/settled
 
 bb=/run/livecheck/busybox
 exec $bb sh -c "while :; do $bb setsid $bb cttyhack $bb sh -l; $bb sleep 1; done"

@@ -33,6 +33,7 @@ struct RunArgs {
   std::string internal_disk;  ///< "", "auto" or a disk image file
   std::string ready_pattern = "[#$] $";
   std::string shell_prompt = "[#$] $";
+  std::string guest = "auto";
   std::vector<std::string> checks;
   int memory_mb = 2048;
   bool no_disk_diff = false;

@@ -62,7 +62,9 @@ int Main(int argc, char** argv) {
   run->add_flag("--no-disk-diff", run_args.no_disk_diff,
                 "Do not list the files that changed on a written disk (libguestfs, ~10 s per disk)");
   run->add_option("--image", run_args.image, "Test this live medium (USB image or ISO) instead of built variants");
-  run->add_option("--boot", run_args.boot, "With --image: usb-bios, usb-uefi, cdrom or iso-usb");
+  run->add_option("--boot", run_args.boot,
+                  "With --image: usb-bios, usb-uefi, cdrom, iso-usb, or extracted (the medium's default boot entry "
+                  "booted directly, with the agent)");
   run->add_option("--kernel", run_args.kernel, "With --image: boot this kernel directly (the image is the medium)");
   run->add_option("--initrd", run_args.initrd, "With --kernel: its initramfs");
   run->add_option("--append", run_args.append, "With --kernel: the kernel command line");
@@ -72,6 +74,10 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   run->add_option("--shell-prompt", run_args.shell_prompt, "With --image: console regex of a root shell prompt")
       ->capture_default_str();
+  run->add_option("--guest", run_args.guest,
+                  "With --image: agent (livecheck's agent appended to --initrd), shell (a root shell on the "
+                  "console), none (host-side checks only, the others SKIP); auto: agent with --kernel, else shell")
+      ->check(CLI::IsMember({"auto", "agent", "shell", "none"}))->capture_default_str();
   run->add_option("--check", run_args.checks, "With --image and no scenario: checks to run (repeatable)");
   run->add_option("--memory", run_args.memory_mb, "With --image: guest RAM in MiB")
       ->check(CLI::Range(256, 65536))->capture_default_str();

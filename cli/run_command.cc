@@ -25,6 +25,7 @@
 #include "evidence/checks.h"
 #include "machine/external_image.h"
 #include "machine/host_reference.h"
+#include "machine/medium_files.h"
 #include "evidence/internal_disk.h"
 #include "machine/qemu_process.h"
 #include "runner/run_scheduler.h"
@@ -119,6 +120,8 @@ struct RunPlan {
   std::vector<RunRequest> requests;
   fs::path probe_kernel, probe_initrd;  ///< empty: nothing to probe KVM with
   std::optional<fs::path> internal_disk;
+  /// --boot extracted: the medium's own kernel and initrd, removed after the run.
+  std::shared_ptr<TempDir> extracted;
 };
 
 // Built variants: load them, build what is missing, every applicable pair.
@@ -168,17 +171,34 @@ Scenario ScenarioFromChecks(const RunArgs& args) {
 RunPlan PlanExternalImage(const RunArgs& args, std::vector<Scenario> scenarios) {
   ExternalImage image{.image = fs::absolute(args.image), .boot = args.boot, .append = args.append,
                       .ready_pattern = args.ready_pattern, .shell_prompt = args.shell_prompt,
-                      .memory_mb = args.memory_mb};
+                      .memory_mb = args.memory_mb,
+                      .guest = args.guest != "auto"                                 ? args.guest
+                               : args.kernel.empty() && args.boot != "extracted" ? "shell"
+                                                                                 : "agent"};
   if (!args.kernel.empty()) image.kernel = fs::absolute(args.kernel);
   if (!args.initrd.empty()) image.initrd = fs::absolute(args.initrd);
-  if (args.boot.empty()) throw Error("--image needs --boot (usb-bios, usb-uefi, cdrom or iso-usb)");
+  if (args.boot.empty()) throw Error("--image needs --boot (usb-bios, usb-uefi, cdrom, iso-usb or extracted)");
+  std::shared_ptr<TempDir> extracted;
+  if (args.boot == "extracted") {
+    // The medium's own default entry, read off it without mounting; the
+    // medium itself is attached as a stick, as it would be plugged in.
+    if (!args.kernel.empty() || !args.initrd.empty())
+      throw Error("--boot extracted finds the kernel and initrd on the medium: drop --kernel/--initrd");
+    extracted = std::make_shared<TempDir>(fs::temp_directory_path(), "livecheck-extracted-");
+    auto boot = ExtractDefaultBoot(image.image, extracted->path());
+    image.boot = DetectImageKind(image.image) == ImageKind::kIso ? "iso-usb" : "usb-bios";
+    image.kernel = boot.kernel;
+    image.initrd = boot.initrd;
+    image.append = args.append.empty() ? boot.append : boot.append + " " + args.append;
+    Say(fmt::format("boot entry: {}; command line: {}", boot.source, image.append));
+  }
   ValidateExternalImage(image);
   // A direct boot enters the kernel the fastest correct way, as for built variants.
   if (!image.kernel.empty() && args.kernel_entry == "auto")
     image.pvh_kernel = PvhKernelFor(image.kernel, HostCacheDir(fs::path(args.images) / ".cache")).elf;
   if (!args.scenarios.empty() && !args.checks.empty()) throw Error("--check replaces scenario files: give one or the other");
   if (args.scenarios.empty()) scenarios = {ScenarioFromChecks(args)};
-  RunPlan plan{.probe_kernel = image.kernel, .probe_initrd = image.initrd};
+  RunPlan plan{.probe_kernel = image.kernel, .probe_initrd = image.initrd, .extracted = extracted};
   bool wants_disk = !args.internal_disk.empty();
   for (const auto& s : scenarios) wants_disk = wants_disk || s.internal_disk;
   if (wants_disk) {
@@ -206,8 +226,8 @@ RunPlan PlanExternalImage(const RunArgs& args, std::vector<Scenario> scenarios) 
 
 int RunRunCommand(const RunArgs& args) {
   // 1. Inputs: scenarios, variants or the image, shard; all checked before anything runs.
-  if (args.image.empty() && !(args.boot.empty() && args.kernel.empty() && args.checks.empty()))
-    throw Error("--boot, --kernel and --check go with --image");
+  if (args.image.empty() && !(args.boot.empty() && args.kernel.empty() && args.checks.empty() && args.guest == "auto"))
+    throw Error("--boot, --kernel, --guest and --check go with --image");
   std::vector<fs::path> scenario_paths(args.scenarios.begin(), args.scenarios.end());
   if (scenario_paths.empty() && args.image.empty()) scenario_paths.push_back("scenarios");
   auto scenarios = scenario_paths.empty() ? std::vector<Scenario>{} : LoadScenarios(scenario_paths);

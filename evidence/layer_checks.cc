@@ -53,7 +53,10 @@ CheckResult CheckUnionRoot(const nlohmann::json& mounts) {
   if (type != "overlay")
     return Verdict("union-root", false,
                    fmt::format("the root is {} on {}, not a union", type, StringField(*root, "source")), evidence);
+  // mountinfo (the agent) keeps the overlay's layers in the super options;
+  // /proc/mounts (a console shell) merges both into one field.
   std::string options = StringField(*root, "options");
+  if (auto super = StringField(*root, "super_options"); !super.empty()) options += "," + super;
   auto lowers = SplitLowerDirs(OptionValue(options, "lowerdir"));
   std::string upper = OptionValue(options, "upperdir");
   evidence["lowerdirs"] = lowers;

@@ -80,5 +80,16 @@ TEST(LayerChecksTest, UnionRootOverReadOnlyLowerAndRamUpper) {
   EXPECT_EQ(CheckUnionRoot("garbage").status, Status::kFail);
 }
 
+// The agent reads mountinfo, where the overlay's layers are super options.
+TEST(LayerChecksTest, UnionRootFromMountinfoSuperOptions) {
+  auto root = Mount("/", "overlay", "rw,relatime", "overlay");
+  root["super_options"] = "rw,lowerdir=/run/live/lower,upperdir=/run/live/upper/data,workdir=/run/live/upper/work";
+  auto mounts = nlohmann::json::array({Mount("/run/live/lower", "squashfs", "ro,relatime", "/dev/loop0"),
+                                       Mount("/run/live/upper", "tmpfs", "rw,relatime", "upper"), root});
+  EXPECT_EQ(CheckUnionRoot(mounts).status, Status::kPass) << CheckUnionRoot(mounts).summary;
+  mounts[2]["super_options"] = "rw";
+  EXPECT_EQ(CheckUnionRoot(mounts).summary, "the root overlay names no lowerdir");
+}
+
 }  // namespace
 }  // namespace livecheck

@@ -111,6 +111,7 @@ std::vector<MountEntry> ParseMountInfo(std::string_view text) {
     m.options = std::string(fields[5]);
     m.fs_type = std::string(*(dash + 1));
     m.source = UnescapeOctal(*(dash + 2));
+    if (dash + 3 < fields.end()) m.super_options = UnescapeOctal(*(dash + 3));
     mounts.push_back(m);
   }
   return mounts;
@@ -120,7 +121,7 @@ nlohmann::json Mounts(const std::string& mountinfo_path) {
   auto list = nlohmann::json::array();
   for (const auto& m : ParseMountInfo(ReadText(mountinfo_path)))
     list.push_back({{"mount_point", m.mount_point}, {"fs_type", m.fs_type}, {"source", m.source},
-                    {"options", m.options}, {"device", m.device}});
+                    {"options", m.options}, {"super_options", m.super_options}, {"device", m.device}});
   return list;
 }
 

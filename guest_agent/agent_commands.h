@@ -16,6 +16,7 @@ struct MountEntry {
   std::string fs_type;
   std::string source;
   std::string options;  ///< per-mount options ("ro,relatime")
+  std::string super_options;  ///< the file system's own ("lowerdir=...,upperdir=..." for overlay)
   std::string device;   ///< "major:minor"
 };
 

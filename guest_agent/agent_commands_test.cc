@@ -21,6 +21,7 @@ TEST(AgentCommandsTest, ParsesMountInfoWithEscapes) {
   EXPECT_EQ(mounts[0].source, "/dev/loop0");
   EXPECT_EQ(mounts[0].options, "ro,relatime");
   EXPECT_EQ(mounts[0].device, "0:21");
+  EXPECT_EQ(mounts[0].super_options, "ro,errors=continue");
   EXPECT_EQ(mounts[1].mount_point, "/mnt/with space");
 }
 

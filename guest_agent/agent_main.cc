@@ -3,7 +3,13 @@
 // runs on any userland; it is copied into RAM before it starts so it keeps
 // answering after the boot medium is pulled.
 //
-//   livecheck-agent [--port /dev/ttyS1]     (no --port: stdin/stdout, for tests)
+//   livecheck-agent [--port /dev/ttyS1] [--follow-init [--settle auto|none|file:/path]
+//                   [--mark-root-ready]
+//                   [--console PATH] [--proc DIR]]
+//
+// No --port: stdin/stdout, for tests. --follow-init: started from an
+// initramfs; answers only once PID 1 has switched into the booted root and
+// that system has settled, and then reads everything through PID 1's root.
 #include <fcntl.h>
 #include <sys/reboot.h>
 #include <termios.h>
@@ -17,6 +23,8 @@
 #include "common/untrusted_json.h"
 #include "common/line_buffer.h"
 #include "guest_agent/agent_commands.h"
+#include "guest_agent/follow_init.h"
+#include "guest_agent/init_wrapper.h"
 
 namespace {
 
@@ -41,20 +49,53 @@ void MakeRaw(int fd) {
   tcsetattr(fd, TCSANOW, &t);
 }
 
+int Usage(const std::string& problem) {
+  fprintf(stderr, "livecheck-agent: %s\nusage: livecheck-agent [--port DEV] [--follow-init [--settle auto|none|file:/path] [--mark-root-ready] [--console PATH] [--proc DIR]]\n",
+          problem.c_str());
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Started by the kernel as rdinit= of an initrd livecheck did not build.
+  if (getpid() == 1) return livecheck::agent::RunAsInitWrapper(argv);
   int in = 0, out = 1;
-  if (argc == 3 && std::string(argv[1]) == "--port") {
-    in = out = open(argv[2], O_RDWR | O_NOCTTY | O_CLOEXEC);
+  std::string port, console_path = "/dev/console";
+  bool follow = false;
+  livecheck::agent::FollowOptions follow_options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--port" && i + 1 < argc) port = argv[++i];
+    else if (arg == "--follow-init") follow = true;
+    else if (arg == "--mark-root-ready") follow_options.mark_root_ready = true;
+    else if (arg == "--console" && i + 1 < argc) console_path = argv[++i];
+    else if (arg == "--proc" && i + 1 < argc) follow_options.proc = argv[++i];
+    else if (arg == "--settle" && i + 1 < argc) {
+      if (!livecheck::agent::ParseSettleRule(argv[++i], follow_options.settle))
+        return Usage(std::string("--settle: expected auto, none or file:/path, got '") + argv[i] + "'");
+    } else {
+      return Usage("unknown argument '" + arg + "'");
+    }
+  }
+  if (!port.empty()) {
+    in = out = open(port.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (in < 0) {
-      fprintf(stderr, "livecheck-agent: cannot open %s: %s\n", argv[2], strerror(errno));
+      fprintf(stderr, "livecheck-agent: cannot open %s: %s\n", port.c_str(), strerror(errno));
       return 1;
     }
     MakeRaw(in);
   }
+  nlohmann::json followed;
+  if (follow) {
+    // Opened now: the initramfs's /dev is out of reach after the switch.
+    int console = open(console_path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    followed = livecheck::agent::FollowInit(follow_options, console);
+    if (console >= 0) close(console);
+  }
   auto hello = nlohmann::json{{"event", "ready"}, {"protocol", 1}};
   hello.update(livecheck::agent::Uptime());
+  if (follow) hello["follow"] = followed;
   WriteAll(out, hello.dump() + "\n");
 
   livecheck::LineBuffer lines(kMaxRequest);
@@ -79,6 +120,10 @@ int main(int argc, char** argv) {
           response = {{"id", 0}, {"ok", false}, {"error", "malformed request"}};
         } else {
           response = livecheck::agent::HandleRequest(request);
+          // The host learns how the agent found the system on its first ping.
+          if (follow && livecheck::StringField(request, "cmd") == "ping" && response.contains("result") &&
+              response["result"].is_object())
+            response["result"]["follow"] = followed;
           poweroff = livecheck::StringField(request, "cmd") == "poweroff";
         }
       }

@@ -26,7 +26,7 @@ void ValidateExternalImage(const ExternalImage& image) {
   auto kind = DetectImageKind(image.image);
   const auto& b = image.boot;
   if (b != "usb-bios" && b != "usb-uefi" && b != "cdrom" && b != "iso-usb")
-    throw Error(fmt::format("--boot {}: expected usb-bios, usb-uefi, cdrom or iso-usb", b));
+    throw Error(fmt::format("--boot {}: expected usb-bios, usb-uefi, cdrom, iso-usb or extracted", b));
   if ((b == "cdrom" || b == "iso-usb") && kind != ImageKind::kIso)
     throw Error(fmt::format("--boot {}: {} is not an ISO image", b, image.image.string()));
   if (image.kernel.empty() != image.initrd.empty()) throw Error("--kernel and --initrd go together");
@@ -34,6 +34,10 @@ void ValidateExternalImage(const ExternalImage& image) {
   for (const auto& [flag, file] : {std::pair{"--kernel", image.kernel}, std::pair{"--initrd", image.initrd}})
     if (!file.empty() && !fs::is_regular_file(file, ec)) throw Error(fmt::format("{} {}: no such file", flag, file.string()));
   if (!image.append.empty() && image.kernel.empty()) throw Error("--append needs --kernel and --initrd");
+  if (image.guest != "agent" && image.guest != "shell" && image.guest != "none")
+    throw Error(fmt::format("--guest {}: expected agent, shell or none", image.guest));
+  if (image.guest == "agent" && image.kernel.empty())
+    throw Error("--guest agent needs --kernel and --initrd: the agent is appended to the initrd the kernel loads");
   for (const auto& [flag, pattern] :
        {std::pair{"--ready-pattern", image.ready_pattern}, std::pair{"--shell-prompt", image.shell_prompt}}) {
     try {

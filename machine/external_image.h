@@ -19,6 +19,11 @@ struct ExternalImage {
   std::string ready_pattern = "[#$] $";  ///< console regex (ECMAScript) that means "booted"
   std::string shell_prompt = "[#$] $";   ///< console regex of a root shell's prompt
   int memory_mb = 2048;    ///< toram copies the whole root into RAM
+  /// How checks reach inside: "agent" (livecheck's agent appended to the
+  /// initrd, started as rdinit=; needs kernel and initrd), "shell" (a root
+  /// shell on the console) or "none" (nothing injected, no shell: host-side
+  /// checks only).
+  std::string guest = "shell";
 };
 
 enum class ImageKind { kIso, kDiskImage };

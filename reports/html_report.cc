@@ -45,8 +45,12 @@ std::string Matrix(const RunReport& report) {
       cells += it == by_name.end() ? "<td class=\"none\">&ndash;</td>"
                                    : Cell(StatusName(it->second->status), it->second->summary);
     }
+    // A forensic reader must see that the system under test ran livecheck's agent.
+    std::string entry = HtmlEscape(r.kernel_entry);
+    if (!r.injected.empty())
+      entry += fmt::format("<br><span class=\"injected\" title=\"{}\">+ injected agent</span>", HtmlEscape(r.injected));
     rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}<td>{:.1f} s</td></tr>\n",
-                        HtmlEscape(r.scenario), HtmlEscape(r.variant), HtmlEscape(r.kernel_entry), r.repetition,
+                        HtmlEscape(r.scenario), HtmlEscape(r.variant), entry, r.repetition,
                         Cell(StatusName(r.status), r.error), cells, r.wall_seconds);
   }
   std::string head =

@@ -37,6 +37,7 @@ nlohmann::json ReportToJson(const RunReport& report) {
                         {"boot_options", r.boot_options},
                         {"machine", r.machine},
                         {"kernel_entry", r.kernel_entry}};
+    if (!r.injected.empty()) j["injected"] = r.injected;
     if (r.status != Status::kPass) j["console_tail"] = r.console_tail;
     results.push_back(j);
   }
@@ -86,6 +87,7 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
       r.boot_options = rj.value("boot_options", "");
       r.machine = rj.value("machine", "qemu");
       r.kernel_entry = rj.value("kernel_entry", "");
+      r.injected = rj.value("injected", "");
       for (const auto& w : rj.value("workloads", nlohmann::json::array())) r.workloads.push_back(w);
       for (const auto& c : rj.at("checks"))
         r.checks.push_back({c.at("name").get<std::string>(), ParseStatus(c.at("status").get<std::string>()),

@@ -25,6 +25,7 @@ RunReport SampleReport() {
                          {{"console", "<script>alert(1)</script>\x01../../etc/passwd"}}});
   fail.phases = {{"init", 1.7, 4.2}, {"root-ready", 3.9, 6.5}};
   fail.console_tail = "</pre><script>alert('x')</script>\x07";
+  fail.injected = "livecheck-agent appended to \"<initrd>\"";
   RunResult error{.scenario = "toram", .variant = "direct", .status = Status::kError,
                   .error = "timed out waiting for phase 'root-ready'"};
   report.results = {pass, fail, error};
@@ -106,6 +107,8 @@ TEST(JsonReportTest, RoundTripsAndCounts) {
   EXPECT_EQ(back.results[1].checks[0].summary, "stick: 3 write operations, \"quoted\" & <b>");
   EXPECT_EQ(back.results[1].status, Status::kFail);
   EXPECT_EQ(back.results[0].kernel_entry, "pvh");
+  EXPECT_EQ(back.results[0].injected, "");
+  EXPECT_EQ(back.results[1].injected, "livecheck-agent appended to \"<initrd>\"");
   EXPECT_ERROR_CONTAINS(ReportFromJson(nlohmann::json{{"schema", "other/9"}}, "x.json"),
                         "x.json: report schema 'other/9' is not livecheck-report/1");
   EXPECT_ERROR_CONTAINS(ReportFromJson(nlohmann::json{{"schema", "livecheck-report/1"}}, "y.json"),
@@ -133,6 +136,8 @@ TEST(HtmlReportTest, SelfContainedWithMatrixChartAndEscapedGuestText) {
   EXPECT_NE(html.find("id=\"phase-chart\""), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos) << "guest text must be escaped";
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("title=\"livecheck-agent appended to &quot;&lt;initrd&gt;&quot;\">+ injected agent"),
+            std::string::npos);
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);
   EXPECT_EQ(html.find("href=\"http"), std::string::npos);
   EXPECT_EQ(html.find('\x07'), std::string::npos);

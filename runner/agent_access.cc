@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/json_fields.h"
 #include "evidence/checks.h"
 #include "evidence/token_scan.h"
 #include "runner/machine_control.h"
@@ -15,14 +16,58 @@ namespace {
 // initializers holding string literals inside coroutine bodies.
 nlohmann::json Cmd(const std::string& cmd) { return {{"cmd", cmd}}; }
 nlohmann::json Cmd(const std::string& cmd, const std::string& path) { return {{"cmd", cmd}, {"path", path}}; }
+// The lower layer, not the union: a running system rewrites some of its own
+// files (logs, /etc/mtab), but every byte of the lower layer must still
+// read back from RAM after the stick is gone.
+constexpr const char* kLowerLayer = "/run/live/lower";
 nlohmann::json HashTreeRequest() {
-  return {{"cmd", "hash-tree"}, {"root", "/"}, {"skip", {"/proc", "/sys", "/dev", "/run", "/tmp"}}};
+  std::vector<std::string> skip;
+  for (const char* dir : {"/proc", "/sys", "/dev", "/run", "/tmp"}) skip.push_back(std::string(kLowerLayer) + dir);
+  return {{"cmd", "hash-tree"}, {"root", kLowerLayer}, {"skip", skip}};
+}
+
+// Paths below the lower layer as the manifest names them ("/etc/hostname").
+nlohmann::json RootRelative(nlohmann::json files) {
+  const std::string prefix = kLowerLayer;
+  if (!files.is_array()) return files;
+  for (auto& f : files) {
+    if (!f.is_object() || !f.contains("path") || !f["path"].is_string()) continue;
+    std::string path = f["path"];
+    if (path.compare(0, prefix.size(), prefix) == 0) f["path"] = path.substr(prefix.size());
+  }
+  return files;
 }
 nlohmann::json WorkloadRequest(const std::string& name) { return {{"cmd", "workload"}, {"workload", name}}; }
 nlohmann::json PlantSecretRequest(const std::string& token, const std::vector<std::string>& paths) {
   return {{"cmd", "plant-secret"}, {"hex", HexEncode(token)}, {"paths", paths}};
 }
 nlohmann::json SecretTmpfsRequest(const std::string& token) { return {{"cmd", "secret-tmpfs"}, {"hex", HexEncode(token)}}; }
+
+// Files every live system reads from its root image: its programs, as the
+// console shell's readback does. A directory that is a symlink (merged /usr)
+// is read through its target only.
+const std::vector<std::string>& ProgramDirs() {
+  static const std::vector<std::string> dirs = {"/bin", "/sbin", "/usr/bin", "/usr/sbin"};
+  return dirs;
+}
+nlohmann::json ReadbackRequest(const std::string& root) {
+  return {{"cmd", "hash-tree"}, {"root", root}, {"skip", nlohmann::json::array()}};
+}
+
+// "path digest" lines, and how many files could not be read.
+std::string DigestLines(const nlohmann::json& files, int& unreadable) {
+  std::string lines;
+  unreadable = 0;
+  if (!files.is_array()) return lines;
+  for (const auto& f : files) {
+    if (!f.is_object()) continue;
+    if (f.contains("sha256") && f["sha256"].is_string())
+      lines += StringField(f, "path") + " " + f["sha256"].get<std::string>() + "\n";
+    else
+      ++unreadable;
+  }
+  return lines;
+}
 
 std::string RandomToken() {
   std::random_device rd;
@@ -36,9 +81,20 @@ asio::awaitable<void> AgentAccess::Connect(RunContext& ctx) {
 }
 
 asio::awaitable<void> AgentAccess::WaitReady(RunContext& ctx) {
-  if (ready_) co_return;
+  if (ready_ || !unavailable().empty()) co_return;
   co_await WaitForPhase(ctx, "agent-started");
-  double uptime = co_await agent_.WaitReady(ctx.Budget(kAgentTimeout));
+  // An agent that started but never answers leaves the host-side checks to
+  // decide; the checks inside the guest are then SKIP with this reason.
+  double uptime = 0;
+  try {
+    uptime = co_await agent_.WaitReady(ctx.Budget(kSettleTimeout));
+  } catch (const AgentError& error) {
+    MarkUnavailable(fmt::format("the guest agent started but never answered ({})", error.what()));
+    co_return;
+  }
+  // Markers the guest printed before the agent answered (root-ready) are in
+  // the console log already: record them first, so the phases stay in order.
+  ctx.console.Poll();
   ctx.console.Note("agent-ready", uptime, ctx.HostSeconds());
   ready_ = true;
   co_return;  // explicit: cppcheck does not know coroutines
@@ -71,7 +127,41 @@ asio::awaitable<CheckResult> AgentAccess::GuestCheck(RunContext& ctx, const std:
   co_return CheckResult{name, Status::kError, "not an agent check", {}};
 }
 
+asio::awaitable<CheckResult> AgentAccess::RamCopyReadback(RunContext& ctx) {
+  if (ctx.request.external->boot == "cdrom")
+    co_return CheckResult{"ram-copy", Status::kError, "ram-copy pulls a USB stick: use --boot iso-usb or usb-*", {}};
+  nlohmann::json e;
+  std::vector<std::string> roots;
+  for (const auto& dir : ProgramDirs())
+    if (StringField(co_await Ask(ctx, Cmd("stat", dir)), "type") == "dir") roots.push_back(dir);
+  int unreadable = 0, total_unreadable = 0;
+  std::string before;
+  for (const auto& root : roots) {
+    before += DigestLines(co_await Ask(ctx, ReadbackRequest(root), kHashTimeout), unreadable);
+    total_unreadable += unreadable;
+  }
+  e["digests_before"] = before;
+  e["status_before"] = total_unreadable;
+  co_await ctx.machine.UnplugStick(ctx);
+  e["unplugged"] = true;
+  try {
+    co_await agent_.Request(Cmd("drop-caches"), ctx.Budget(kAgentTimeout));
+    std::string after;
+    total_unreadable = 0;
+    for (const auto& root : roots) {
+      after += DigestLines(co_await agent_.Request(ReadbackRequest(root), ctx.Budget(kHashTimeout)), unreadable);
+      total_unreadable += unreadable;
+    }
+    e["digests_after"] = after;
+    e["status_after"] = total_unreadable;
+  } catch (const AgentError& error) {
+    e["verify_error"] = fmt::format("the guest stopped answering ({})", error.what());
+  }
+  co_return CheckRamCopyReadback(e);
+}
+
 asio::awaitable<CheckResult> AgentAccess::RamCopy(RunContext& ctx) {
+  if (ctx.request.external) co_return co_await RamCopyReadback(ctx);
   nlohmann::json e = {{"toram", ctx.request.manifest.toram}};
   e["mounts_before"] = co_await Ask(ctx, Cmd("mounts"));
   if (ctx.request.manifest.boot == "iso" && !ctx.request.scenario.iso_as_usb) {
@@ -84,7 +174,7 @@ asio::awaitable<CheckResult> AgentAccess::RamCopy(RunContext& ctx) {
   // that is the evidence, not an error of the run.
   try {
     co_await agent_.Request(Cmd("drop-caches"), ctx.Budget(kAgentTimeout));
-    e["files"] = co_await agent_.Request(HashTreeRequest(), ctx.Budget(kHashTimeout));
+    e["files"] = RootRelative(co_await agent_.Request(HashTreeRequest(), ctx.Budget(kHashTimeout)));
   } catch (const AgentError& error) {
     e["verify_error"] = fmt::format("the guest stopped answering ({})", error.what());
   }
@@ -127,6 +217,12 @@ asio::awaitable<bool> AgentAccess::PowerOffIfReady(RunContext& ctx) {
 }
 
 std::vector<std::string> AgentAccess::ExpectedPhases(const RunContext& ctx) const {
+  // An injected agent sees only its own start and the root switch.
+  if (ctx.request.external) {
+    std::vector<std::string> phases = {"agent-started", "root-ready"};
+    if (ready_) phases.push_back("agent-ready");
+    return phases;
+  }
   std::vector<std::string> phases = {"init", "modules-loaded", "medium-found", "medium-mounted"};
   if (ctx.request.manifest.toram) phases.push_back("toram-done");
   for (const char* p : {"lower-mounted", "union-mounted", "switch-root", "root-ready"}) phases.push_back(p);

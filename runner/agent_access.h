@@ -11,7 +11,9 @@ class AgentAccess : public GuestAccess {
   explicit AgentAccess(asio::any_io_executor executor) : agent_(executor) {}
 
   asio::awaitable<void> Connect(RunContext& ctx) override;
-  bool IsReadyPhase(const std::string& phase) const override { return phase == "agent-ready"; }
+  /// "ready" too: on a medium livecheck did not build, the injected agent
+  /// answering is what "booted" means, with or without a console prompt.
+  bool IsReadyPhase(const std::string& phase) const override { return phase == "agent-ready" || phase == "ready"; }
   bool Ready() const override { return ready_; }
   asio::awaitable<void> WaitReady(RunContext& ctx) override;
   asio::awaitable<CheckResult> GuestCheck(RunContext& ctx, const std::string& name) override;
@@ -30,6 +32,9 @@ class AgentAccess : public GuestAccess {
   /// Waits until the agent answers, then asks.
   asio::awaitable<nlohmann::json> Ask(RunContext& ctx, nlohmann::json request, milliseconds timeout = kAgentTimeout);
   asio::awaitable<CheckResult> RamCopy(RunContext& ctx);
+  /// ram-copy on a medium livecheck did not build (no manifest): the same
+  /// files read before and after the stick is pulled.
+  asio::awaitable<CheckResult> RamCopyReadback(RunContext& ctx);
   AgentClient agent_;
   bool ready_ = false;
 };

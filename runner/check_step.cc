@@ -8,6 +8,11 @@ namespace livecheck {
 asio::awaitable<void> CheckStep::Run(RunContext& ctx, const ScenarioStep& step) const {
   const auto& name = step.arg;
   ctx.Announce("check " + name);
+  // Checks that need the inside of the guest are SKIP when nothing there answers.
+  if (!ctx.access.unavailable().empty() && (!IsHostCheck(name) || name == "canary")) {
+    ctx.result.checks.push_back(CheckResult{name, Status::kSkip, ctx.access.unavailable(), {}});
+    co_return;
+  }
   if (name == "canary") co_await PlantCanary(ctx);
   if (name == "internal-disk-untouched") {
     co_await ctx.access.WaitReady(ctx);

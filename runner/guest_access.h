@@ -54,9 +54,18 @@ class GuestAccess {
 
   /// The phases boot-timing expects, in order.
   virtual std::vector<std::string> ExpectedPhases(const RunContext& ctx) const = 0;
+
+  /// Why checks inside the guest cannot run in this run ("" when they can):
+  /// they are then SKIP with this reason, and the host-side checks decide.
+  const std::string& unavailable() const { return unavailable_; }
+  void MarkUnavailable(std::string reason) { unavailable_ = std::move(reason); }
+
+ private:
+  std::string unavailable_;
 };
 
-/// The agent for livecheck's own images, the console shell for --image.
+/// The agent for livecheck's own images and injected boots, the console
+/// shell for --image, or nothing (--guest none).
 std::unique_ptr<GuestAccess> MakeGuestAccess(const RunRequest& request, asio::any_io_executor executor);
 
 }  // namespace livecheck

@@ -27,6 +27,9 @@ inline constexpr milliseconds kConnectTimeout{15000};
 inline constexpr milliseconds kQmpTimeout{10000};
 inline constexpr milliseconds kAgentTimeout{30000};
 inline constexpr milliseconds kHashTimeout{120000};
+// The agent answers once the booted system has settled: a full distribution
+// (systemd reaching its target) takes minutes under emulation.
+inline constexpr milliseconds kSettleTimeout{300000};
 inline constexpr milliseconds kUnplugTimeout{20000};
 inline constexpr milliseconds kShutdownTimeout{30000};
 

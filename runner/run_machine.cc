@@ -1,5 +1,9 @@
 #include "runner/run_machine.h"
 
+#include <fmt/format.h>
+
+#include "builder/agent_injection.h"
+#include "builder/rootfs.h"
 #include "common/file_util.h"
 
 namespace livecheck {
@@ -46,6 +50,18 @@ MachineDescription DescribeExternalMachine(const RunRequest& request, const RunO
 }
 
 }  // namespace
+
+std::string InjectGuestAgent(const RunRequest& request, MachineDescription& machine, VmSession& session) {
+  if (!request.external || request.external->guest != "agent") return "";
+  auto injection = InjectAgent(machine.initrd, machine.append, AgentPath(), session.dir() / "initrd-with-agent.img");
+  machine.initrd = injection.initrd;
+  machine.append = injection.append;
+  machine.agent_socket = session.agent_socket();
+  return fmt::format("livecheck-agent ({} bytes, sha256 {}) appended to {} as a {}-byte cpio archive and started as "
+                     "rdinit={} before the image's own /init; kernel command line: {}",
+                     injection.agent_bytes, injection.agent_sha256, request.external->initrd.filename().string(),
+                     injection.archive_bytes, kInjectedInit, injection.append);
+}
 
 std::string KernelEntryFor(const RunRequest& request, const RunOptions& options) {
   if (request.external) {

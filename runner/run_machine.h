@@ -17,4 +17,10 @@ std::string KernelEntryFor(const RunRequest& request, const RunOptions& options)
 /// private OVMF vars copy) and describes the machine.
 MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& options, VmSession& session);
 
+/// With `--guest agent`: a copy of the image's initrd in the session with
+/// livecheck's agent appended, rdinit= on the command line and the agent's
+/// port attached (builder/agent_injection.h). Returns what was injected, for
+/// the report; "" when nothing was.
+std::string InjectGuestAgent(const RunRequest& request, MachineDescription& machine, VmSession& session);
+
 }  // namespace livecheck

@@ -27,6 +27,10 @@ struct RunResult {
   std::string boot_options;               ///< extra kernel arguments of this run (e.g. live.union=...)
   std::string machine = "qemu";           ///< where it ran: "qemu", or "libvirt <connection URI>"
   std::string kernel_entry;               ///< "pvh", "bzimage" or "bootloader" (see KernelEntryFor)
+  /// What livecheck added to a system it did not build (the agent appended
+  /// to the initrd, the changed command line), so a forensic reader knows
+  /// the system under test ran one extra process; "" when nothing.
+  std::string injected;
 };
 
 /// Everything one `livecheck run` found; the reports are views of it.

@@ -67,6 +67,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     // 1. A private directory, overlays for the disks, the machine's description.
     session = std::make_unique<VmSession>(options.runtime_parent, options.keep);
     auto description = DescribeMachine(request, options, *session);
+    result.injected = InjectGuestAgent(request, description, *session);
     console.log = session->console_log();
     if (request.external) console.ready_pattern = std::regex(request.external->ready_pattern);
     if (options.on_phase) console.on_marker = [&, id = RunId(request)](const std::string& phase) { options.on_phase(id, phase); };

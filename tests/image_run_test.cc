@@ -15,6 +15,7 @@
 #include "common/process.h"
 #include "common/sha256.h"
 #include "common/testing.h"
+#include "evidence/check_names.h"
 
 namespace livecheck {
 namespace {
@@ -68,7 +69,7 @@ TEST(ImageRunTest, BadInputIsOneLineAndExitTwo) {
   expect_error({"--image", disk.string(), "--boot", "usb-bios", "--shell-prompt", "[oops"}, "--shell-prompt '[oops'");
   expect_error({"--image", (dir.path() / "missing.iso").string(), "--boot", "cdrom"}, "missing.iso: no such file");
   expect_error({"--image", disk.string(), "--boot", "usb-bios", "--kernel", disk.string()}, "--kernel and --initrd go together");
-  expect_error({"--boot", "usb-bios"}, "--boot, --kernel and --check go with --image");
+  expect_error({"--boot", "usb-bios"}, "--boot, --kernel, --guest and --check go with --image");
   // An image that does not boot: an ERROR naming the wait, never a hang; the file is untouched.
   auto digest = Sha256File(disk);
   auto run = RunImage(dir.path(), "noboot", {"--image", disk.string(), "--boot", "usb-bios", "--timeout", "15"});
@@ -97,7 +98,7 @@ class OwnImagesAsForeign : public ::testing::Test {
     auto v = dir_->path() / "fixtures" / variant;
     return {"--image", (v / "stick.img").string(), "--boot", "usb-bios", "--kernel", (v / "vmlinuz").string(),
             "--initrd", (v / "initrd.img").string(), "--append", "console=ttyS0,115200 quiet panic=-1 " + append,
-            "--internal-disk", "auto", "--timeout", "180"};
+            "--internal-disk", "auto", "--timeout", "180", "--guest", "shell"};
   }
   static std::vector<std::string> WithChecks(std::vector<std::string> flags) {
     for (const char* c : {"union-root", "no-disk-writes", "boot-timing", "internal-disk-untouched", "ram-copy"})
@@ -188,6 +189,44 @@ TEST_F(OwnImagesAsForeign, EveryBootPathThroughTheMediumsOwnBootloader) {
   }
 }
 
+// The kernel, initrd and command line read off the medium's own bootloader
+// configuration (a stick's syslinux.cfg through mtools, an ISO's
+// isolinux.cfg through libarchive; nothing mounted), booted with
+// livecheck's agent appended to that initrd: every check gives a verdict
+// without any shell. The same stick with toram on the command line keeps
+// running without the stick; the ISO without it does not (ram-copy FAIL).
+TEST_F(OwnImagesAsForeign, ExtractedBootEntryWithTheInjectedAgent) {
+  auto media = dir_->path() / "default";
+  auto build = RunProcess({.argv = {LIVECHECK_BINARY, "build", "--config", LIVECHECK_SOURCE_DIR "/builder/variants.toml",
+                                    "--variant", "usb-bios", "--variant", "iso", "--out", media.string()},
+                           .timeout = std::chrono::minutes(5)});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  auto stick = media / "usb-bios/stick.img", iso = media / "iso/live.iso";
+  auto digest = Sha256File(stick);
+  auto run = [&](const std::string& name, const fs::path& image, const std::string& append) {
+    std::vector<std::string> flags = {"--image", image.string(), "--boot", "extracted", "--internal-disk", "auto",
+                                      "--timeout", "240"};
+    if (!append.empty()) flags.insert(flags.end(), {"--append", append});
+    for (const auto& c : CheckNames()) flags.insert(flags.end(), {"--check", c});
+    return std::async(std::launch::async, [=] { return RunImage(dir_->path(), name, flags); });
+  };
+  auto bios = run("extracted-bios", stick, "live.toram=1"), cd = run("extracted-iso", iso, "");
+  auto bios_run = bios.get(), iso_run = cd.get();
+  std::map<std::string, std::string> expected;
+  for (const auto& c : CheckNames()) expected[c] = "PASS";
+  expected["ram-residue"] = "FAIL";  // the built-in root does not wipe freed memory
+  EXPECT_EQ(bios_run.checks, expected) << bios_run.process.out << bios_run.process.err;
+  EXPECT_NE(bios_run.process.out.find("boot entry: /syslinux/syslinux.cfg: label"), std::string::npos)
+      << bios_run.process.out;
+  EXPECT_NE(bios_run.result.value("injected", "").find("live.toram=1 rdinit=/livecheck-init"), std::string::npos)
+      << bios_run.result.dump(1);
+  expected["ram-copy"] = "FAIL";  // the control: no toram, the stick is needed
+  EXPECT_EQ(iso_run.checks, expected) << iso_run.process.out << iso_run.process.err;
+  EXPECT_NE(iso_run.process.out.find("boot entry: /isolinux/isolinux.cfg: label"), std::string::npos)
+      << iso_run.process.out;
+  EXPECT_EQ(Sha256File(stick), digest) << "the user's image is never modified";
+}
+
 TEST_F(OwnImagesAsForeign, ConsoleWithoutThePromptIsAnErrorWithTheTail) {
   auto flags = Flags("good", "");
   flags.insert(flags.end(), {"--shell-prompt", "NEVER-SEEN> $", "--check", "union-root"});
@@ -201,7 +240,10 @@ TEST_F(OwnImagesAsForeign, ConsoleWithoutThePromptIsAnErrorWithTheTail) {
 
 // Debian 12 with live-boot, built from Debian's packages (cached). Its
 // options: boot=live (ram-copy fails: the stick is needed), toram (all
-// pass), swap (live-boot turns on the internal disk's swap: FAIL).
+// pass), swap (live-boot turns on the internal disk's swap: FAIL). Booted
+// through its own bootloader with the console shell (plain) or with nothing
+// inside answering (blind), and directly with livecheck's agent appended to
+// its initrd: given (toram) or read off the ISO's isolinux.cfg (swap).
 TEST(DebianLiveBootTest, NoTraceChecksWithAndWithoutToramAndSwap) {
   auto fixture = RunProcess({.argv = {"bash", LIVECHECK_SOURCE_DIR "/fixtures/third-party/debian-live.sh"},
                              .timeout = std::chrono::minutes(20)});
@@ -217,10 +259,21 @@ TEST(DebianLiveBootTest, NoTraceChecksWithAndWithoutToramAndSwap) {
                          "console=ttyS0,115200 boot=live " + append});
     return f;
   };
+  auto iso_digest = Sha256File(d / "debian-live.iso");
   auto plain = std::async(std::launch::async, [&] { return RunImage(dir.path(), "plain", flags(""), std::chrono::minutes(15)); });
   auto toram = std::async(std::launch::async, [&] { return RunImage(dir.path(), "toram", flags("toram"), std::chrono::minutes(15)); });
   auto plain_run = plain.get(), toram_run = toram.get();
-  auto swap_run = RunImage(dir.path(), "swap", flags("swap"), std::chrono::minutes(15));
+  // Nothing injected, no shell: booted through its own bootloader, the
+  // host-side checks decide and every other check is SKIP with the reason.
+  auto blind_flags = flags("");
+  blind_flags.insert(blind_flags.end(), {"--guest", "none"});
+  auto blind = std::async(std::launch::async, [&] { return RunImage(dir.path(), "blind", blind_flags, std::chrono::minutes(15)); });
+  // The kernel, initrd and command line of the ISO's own isolinux.cfg.
+  auto swap_run = RunImage(dir.path(), "swap",
+                           {LIVECHECK_SOURCE_DIR "/scenarios/images/live-boot.toml", "--image",
+                            (d / "debian-live.iso").string(), "--boot", "extracted", "--append", "swap"},
+                           std::chrono::minutes(15));
+  auto blind_run = blind.get();
 
   // Debian's live-boot promises no memory wiping: ram-residue is an honest FAIL everywhere.
   std::map<std::string, std::string> clean = {{"union-root", "PASS"},     {"no-disk-writes", "PASS"},
@@ -234,10 +287,28 @@ TEST(DebianLiveBootTest, NoTraceChecksWithAndWithoutToramAndSwap) {
   };
   EXPECT_EQ(plain_run.checks, with({{"ram-copy", "FAIL"}})) << plain_run.process.out << plain_run.process.err;
   EXPECT_EQ(toram_run.checks, clean) << toram_run.process.out << toram_run.process.err;
+  // With --kernel the checks ran through livecheck's agent appended to the
+  // image's initrd, not its console shell, and the report says so.
+  EXPECT_NE(toram_run.result.value("injected", "").find("rdinit=/livecheck-init"), std::string::npos)
+      << toram_run.result.dump(1);
+  EXPECT_EQ(plain_run.result.value("injected", ""), "");
+  EXPECT_NE(swap_run.result.value("injected", "").find("boot=live console=ttyS0,115200 swap rdinit=/livecheck-init"),
+            std::string::npos)
+      << swap_run.result.dump(1);
   EXPECT_EQ(swap_run.checks, with({{"internal-disk-untouched", "FAIL"}, {"ram-copy", "FAIL"}}))
       << swap_run.process.out << swap_run.process.err;
   EXPECT_NE(swap_run.summaries["internal-disk-untouched"].find("2 was used as swap"), std::string::npos)
       << swap_run.summaries["internal-disk-untouched"];
+  EXPECT_EQ(blind_run.checks, (std::map<std::string, std::string>{{"union-root", "SKIP"},
+                                                                   {"no-disk-writes", "PASS"},
+                                                                   {"boot-timing", "PASS"},
+                                                                   {"internal-disk-untouched", "PASS"},
+                                                                   {"ram-copy", "SKIP"},
+                                                                   {"canary", "SKIP"},
+                                                                   {"ram-residue", "SKIP"}}))
+      << blind_run.process.out << blind_run.process.err;
+  EXPECT_NE(blind_run.summaries["union-root"].find("--guest none"), std::string::npos) << blind_run.summaries["union-root"];
+  EXPECT_EQ(Sha256File(d / "debian-live.iso"), iso_digest) << "the medium is never modified";
   for (const auto* run : {&plain_run, &toram_run, &swap_run})
     std::cout << run->summaries.at("ram-residue") << "\n" << run->summaries.at("canary") << "\n";
 }
