@@ -18,16 +18,17 @@ timed() {
 
 stage setup
 timed setup bash ci/setup.sh
-# A live system nobody here built: Debian's live-boot from Debian's packages
-# (cached by recipe digest; a few minutes the first time, mostly waiting on
-# the mirror and dpkg). Built in the background while livecheck compiles;
-# the boot tests wait for it.
+# Systems nobody here built, from Debian's packages: Debian's live-boot ISO
+# and a user's root tree with systemd (each cached by recipe digest; a few
+# minutes the first time, mostly waiting on the mirror and dpkg). Built in
+# the background while livecheck compiles; the boot tests wait for them.
 stage third-party-fixture
 fixture_log=$(mktemp)
 (
   start=$SECONDS
   rc=0
   bash fixtures/third-party/debian-live.sh || rc=$?
+  bash fixtures/third-party/debian-systemd-root.sh || rc=$?
   echo "== third-party-fixture took $((SECONDS - start)) s (in the background)"
   exit "$rc"
 ) > "$fixture_log" 2>&1 &

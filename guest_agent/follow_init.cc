@@ -237,7 +237,17 @@ nlohmann::json FollowInit(const FollowOptions& options, int console_fd) {
       // PID 1 may still be the initramfs's switch_root for a moment.
       bool systemd = false;
       for (double until = Uptime() + 1; !(systemd = IsSystemd()) && Uptime() < until;) Sleep(0.05);
-      if (systemd) how = "systemd:" + WaitForSystemd(options.settle_timeout_seconds);
+      if (systemd) {
+        // systemctl says "offline" until PID 1 has made /run/systemd/system
+        // after the switch: ask again until it has an answer of its own.
+        double until = Uptime() + options.settle_timeout_seconds;
+        std::string state = "offline";
+        while (state == "offline" && Uptime() < until) {
+          if (access("/run/systemd/system", F_OK) == 0) state = WaitForSystemd(until - Uptime());
+          if (state == "offline") Sleep(0.25);
+        }
+        how = "systemd:" + state;
+      }
       else how = WaitForQuiet(options);
       break;
     }
