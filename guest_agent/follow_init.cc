@@ -239,12 +239,14 @@ nlohmann::json FollowInit(const FollowOptions& options, int console_fd) {
       for (double until = Uptime() + 1; !(systemd = IsSystemd()) && Uptime() < until;) Sleep(0.05);
       if (systemd) {
         // systemctl says "offline" until PID 1 has made /run/systemd/system
-        // after the switch: ask again until it has an answer of its own.
+        // after the switch, and nothing while its socket is not up yet: ask
+        // again until it has an answer of its own.
         double until = Uptime() + options.settle_timeout_seconds;
         std::string state = "offline";
-        while (state == "offline" && Uptime() < until) {
+        auto unanswered = [](const std::string& s) { return s == "offline" || s == "unknown"; };
+        while (unanswered(state) && Uptime() < until) {
           if (access("/run/systemd/system", F_OK) == 0) state = WaitForSystemd(until - Uptime());
-          if (state == "offline") Sleep(0.25);
+          if (unanswered(state)) Sleep(0.5);
         }
         how = "systemd:" + state;
       }

@@ -119,10 +119,15 @@ toram = true
   std::cout << run.out;
   auto verdicts = Verdicts(report_dir / "report.json");
 
-  // Debian's root promises no memory wiping: ram-residue is an honest FAIL.
+  // ram-residue is whatever the system does with freed memory (Debian
+  // promises no wiping): a verdict either way, never an ERROR or SKIP.
+  for (auto& [variant, checks] : verdicts) {
+    EXPECT_TRUE(checks["ram-residue"] == "PASS" || checks["ram-residue"] == "FAIL") << variant;
+    checks.erase("ram-residue");
+  }
   std::map<std::string, std::string> good = {
       {"union-root", "PASS"},  {"lower-readonly", "PASS"},          {"upper-tmpfs", "PASS"},
-      {"canary", "PASS"},      {"ram-residue", "FAIL"},             {"internal-disk-untouched", "PASS"},
+      {"canary", "PASS"},                                           {"internal-disk-untouched", "PASS"},
       {"no-disk-writes", "PASS"}, {"boot-timing", "PASS"},          {"ram-copy", "PASS"}};
   auto usb = good;
   usb["ram-copy"] = "FAIL";  // not toram: tested as a control, the stick is needed
