@@ -32,7 +32,9 @@ void Sleep(double seconds) {
   }
 }
 
-void Marker(int console_fd, const std::string& phase, const std::string& extra = "") {
+}  // namespace
+
+void WriteMarker(int console_fd, const std::string& phase, const std::string& extra) {
   if (console_fd < 0) return;
   char line[256];
   int n = snprintf(line, sizeof line, "@@livecheck phase=%s t=%.2f%s%s\n", phase.c_str(), Uptime(),
@@ -42,6 +44,8 @@ void Marker(int console_fd, const std::string& phase, const std::string& extra =
     (void)ignored;
   }
 }
+
+namespace {
 
 std::string ReadSmall(const char* path) {
   std::ifstream in(path, std::ios::binary);
@@ -219,7 +223,7 @@ nlohmann::json FollowInit(const FollowOptions& options, int console_fd) {
     Sleep(0.02);
   }
   result["root_switch"] = Uptime();
-  if (options.mark_root_ready) Marker(console_fd, "root-ready", "by=agent");
+  if (options.mark_root_ready) WriteMarker(console_fd, "root-ready", "by=agent");
   // Follow PID 1 into its root: every later path ("/", "/proc/self/mountinfo",
   // "/run/live/lower") then means what it means in the booted system.
   if (fchdir(proc) != 0 || chroot("1/root") != 0 || chdir("/") != 0) {
@@ -256,7 +260,7 @@ nlohmann::json FollowInit(const FollowOptions& options, int console_fd) {
   }
   result["settle"] = how;
   result["settled"] = Uptime();
-  Marker(console_fd, "system-settled", "how=" + how);
+  WriteMarker(console_fd, "system-settled", "how=" + how);
   return result;
 }
 

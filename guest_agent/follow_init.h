@@ -53,6 +53,10 @@ class QuietDetector {
   double since_ = -1;
 };
 
+/// Writes "@@livecheck phase=NAME t=UPTIME[ EXTRA]" to `console_fd` (none
+/// when it is -1), the initramfs's marker format, timed by CLOCK_BOOTTIME.
+void WriteMarker(int console_fd, const std::string& phase, const std::string& extra = "");
+
 /// Blocks until PID 1 has switched root, chroots into its root and waits for
 /// the system to settle. `console_fd` receives phase markers (may be -1).
 /// Returns what happened: uptimes of the switch and of settling, and how the

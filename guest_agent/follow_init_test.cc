@@ -1,6 +1,7 @@
 #include "guest_agent/follow_init.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 namespace livecheck::agent {
 namespace {
@@ -46,6 +47,26 @@ TEST(QuietDetectorTest, AnyChangeRestartsTheQuietTime) {
   EXPECT_FALSE(quiet.Update("mounts-2", 3.0));
   EXPECT_TRUE(quiet.Update("mounts-2", 3.5));
   EXPECT_FALSE(quiet.Update("mounts-2+swap", 4.0));
+}
+
+}  // namespace
+}  // namespace livecheck::agent
+
+namespace livecheck::agent {
+namespace {
+
+TEST(WriteMarkerTest, WritesTheInitramfsMarkerLine) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  WriteMarker(fds[1], "agent-started", "by=rdinit");
+  WriteMarker(-1, "ignored");
+  close(fds[1]);
+  char buffer[256] = {};
+  ssize_t n = read(fds[0], buffer, sizeof buffer - 1);
+  close(fds[0]);
+  std::string line(buffer, n > 0 ? static_cast<size_t>(n) : 0);
+  EXPECT_EQ(line.rfind("@@livecheck phase=agent-started t=", 0), 0u) << line;
+  EXPECT_NE(line.find(" by=rdinit\n"), std::string::npos) << line;
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "guest_agent/init_wrapper.h"
+#include "guest_agent/follow_init.h"
 
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -71,12 +71,7 @@ bool StartAgent(int& console) {
 int RunAsInitWrapper(char** argv) {
   int console = -1;
   if (StartAgent(console)) {
-    timespec ts{};
-    clock_gettime(CLOCK_BOOTTIME, &ts);
-    char line[96];
-    snprintf(line, sizeof line, "@@livecheck phase=agent-started t=%.2f by=rdinit\n",
-             static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9);
-    Say(console, line);
+    WriteMarker(console, "agent-started", "by=rdinit");
   } else {
     Say(console, std::string("livecheck-init: the agent could not start: ") + strerror(errno) + "\n");
   }
