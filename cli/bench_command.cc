@@ -101,7 +101,7 @@ int RunBenchCommand(const BenchArgs& args) {
   std::cout << fmt::format("bench: {} boots ({} compressors x {} backends{} x {} repetitions), accel {}\n",
                            requests.size(), config.compressors.size(), available.size(), config.toram ? " + toram" : "",
                            config.repeat, accel.accel);
-  auto reference = MeasureHostReference(accel.accel, ReferenceKernel(), fs::path(args.images) / ".cache",
+  auto reference = MeasureHostReference(accel.accel, ReferenceKernel(), ReferenceCacheDir(fs::path(args.images) / ".cache"),
                                         std::min<int>(args.jobs, static_cast<int>(requests.size())));
   RunOptions options{.accel = accel.accel, .timeout_scale = TimeoutScaleFor(reference) * TimeoutScale(),
                      .reference = reference, .report_dir = args.report_dir};

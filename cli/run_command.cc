@@ -260,7 +260,7 @@ int RunRunCommand(const RunArgs& args) {
   // How fast this host boots a guest now: relative boot budgets and every
   // timeout follow it, so one scenario file holds on fast and slow runners.
   int parallel = std::min<int>(args.jobs, static_cast<int>(requests.size()));
-  auto reference = MeasureHostReference(accel.accel, ReferenceKernel(), fs::path(args.images) / ".cache", parallel,
+  auto reference = MeasureHostReference(accel.accel, ReferenceKernel(), ReferenceCacheDir(fs::path(args.images) / ".cache"), parallel,
                                         args.recalibrate);
   report.host_reference = ToJson(reference);
   report.timeout_scale = TimeoutScaleFor(reference) * TimeoutScale();

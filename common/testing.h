@@ -3,7 +3,9 @@
 // assertions on livecheck's one-line errors.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +20,27 @@ inline TempDir MakeTestDir() {
   auto base = std::filesystem::temp_directory_path();
   return TempDir(base, "livecheck-test-");
 }
+
+/// Sets (or with nullptr unsets) one environment variable, restoring it when
+/// the test ends.
+class EnvVar {
+ public:
+  EnvVar(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value) setenv(name, value, 1);
+    else unsetenv(name);
+  }
+  ~EnvVar() {
+    if (old_) setenv(name_, old_->c_str(), 1);
+    else unsetenv(name_);
+  }
+  EnvVar(const EnvVar&) = delete;
+  EnvVar& operator=(const EnvVar&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
 
 /// One entry of a guest's mount table as the agent and the /proc parsers give it.
 inline nlohmann::json Mount(const std::string& point, const std::string& type, const std::string& options,

@@ -20,7 +20,7 @@ namespace livecheck::agent {
 namespace {
 
 // CLOCK_BOOTTIME is what /proc/uptime shows, and needs no /proc.
-double Uptime() {
+double BootClockSeconds() {
   timespec ts{};
   clock_gettime(CLOCK_BOOTTIME, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
@@ -37,7 +37,7 @@ void Sleep(double seconds) {
 void WriteMarker(int console_fd, const std::string& phase, const std::string& extra) {
   if (console_fd < 0) return;
   char line[256];
-  int n = snprintf(line, sizeof line, "@@livecheck phase=%s t=%.2f%s%s\n", phase.c_str(), Uptime(),
+  int n = snprintf(line, sizeof line, "@@livecheck phase=%s t=%.2f%s%s\n", phase.c_str(), BootClockSeconds(),
                    extra.empty() ? "" : " ", extra.c_str());
   if (n > 0) {
     ssize_t ignored = write(console_fd, line, std::min(static_cast<size_t>(n), sizeof line - 1));
@@ -124,10 +124,10 @@ std::string WaitForSystemd(double timeout) {
     _exit(127);
   }
   close(out[1]);
-  double deadline = Uptime() + timeout;
+  double deadline = BootClockSeconds() + timeout;
   int status = 0;
   bool done = false;
-  while (!done && Uptime() < deadline) {
+  while (!done && BootClockSeconds() < deadline) {
     pid_t r = waitpid(child, &status, WNOHANG);
     if (r == child) done = true;
     else Sleep(0.1);
@@ -159,22 +159,22 @@ std::pair<unsigned long long, unsigned long long> CpuJiffies() {
 
 std::string WaitForQuiet(const FollowOptions& options) {
   QuietDetector quiet(options.quiet_seconds);
-  double deadline = Uptime() + options.settle_timeout_seconds;
+  double deadline = BootClockSeconds() + options.settle_timeout_seconds;
   auto [busy_before, total_before] = CpuJiffies();
-  while (Uptime() < deadline) {
+  while (BootClockSeconds() < deadline) {
     Sleep(0.25);
     auto [busy, total] = CpuJiffies();
     double fraction = total > total_before ? static_cast<double>(busy - busy_before) / static_cast<double>(total - total_before) : 0;
     busy_before = busy;
     total_before = total;
-    if (quiet.Update(Snapshot(), Uptime(), fraction)) return "quiet";
+    if (quiet.Update(Snapshot(), BootClockSeconds(), fraction)) return "quiet";
   }
   return "timeout";
 }
 
 std::string WaitForFile(const FollowOptions& options) {
-  double deadline = Uptime() + options.settle_timeout_seconds;
-  while (Uptime() < deadline) {
+  double deadline = BootClockSeconds() + options.settle_timeout_seconds;
+  while (BootClockSeconds() < deadline) {
     if (access(options.settle.file.c_str(), F_OK) == 0) return "file";
     Sleep(0.02);
   }
@@ -211,18 +211,18 @@ nlohmann::json FollowInit(const FollowOptions& options, int console_fd) {
     result["error"] = "cannot open " + options.proc + ": " + strerror(errno);
     return result;
   }
-  double deadline = Uptime() + options.switch_timeout_seconds;
+  double deadline = BootClockSeconds() + options.switch_timeout_seconds;
   struct stat init_root {};
   while (true) {
     if (fstatat(proc, "1/root", &init_root, 0) == 0 && !SameInode(init_root, own_root)) break;
-    if (Uptime() > deadline) {
+    if (BootClockSeconds() > deadline) {
       close(proc);
       result["error"] = "PID 1 did not switch root in time";
       return result;
     }
     Sleep(0.02);
   }
-  result["root_switch"] = Uptime();
+  result["root_switch"] = BootClockSeconds();
   if (options.mark_root_ready) WriteMarker(console_fd, "root-ready", "by=agent");
   // Follow PID 1 into its root: every later path ("/", "/proc/self/mountinfo",
   // "/run/live/lower") then means what it means in the booted system.
@@ -240,16 +240,16 @@ nlohmann::json FollowInit(const FollowOptions& options, int console_fd) {
     case SettleRule::Kind::kAuto: {
       // PID 1 may still be the initramfs's switch_root for a moment.
       bool systemd = false;
-      for (double until = Uptime() + 1; !(systemd = IsSystemd()) && Uptime() < until;) Sleep(0.05);
+      for (double until = BootClockSeconds() + 1; !(systemd = IsSystemd()) && BootClockSeconds() < until;) Sleep(0.05);
       if (systemd) {
         // systemctl says "offline" until PID 1 has made /run/systemd/system
         // after the switch, and nothing while its socket is not up yet: ask
         // again until it has an answer of its own.
-        double until = Uptime() + options.settle_timeout_seconds;
+        double until = BootClockSeconds() + options.settle_timeout_seconds;
         std::string state = "offline";
         auto unanswered = [](const std::string& s) { return s == "offline" || s == "unknown"; };
-        while (unanswered(state) && Uptime() < until) {
-          if (access("/run/systemd/system", F_OK) == 0) state = WaitForSystemd(until - Uptime());
+        while (unanswered(state) && BootClockSeconds() < until) {
+          if (access("/run/systemd/system", F_OK) == 0) state = WaitForSystemd(until - BootClockSeconds());
           if (unanswered(state)) Sleep(0.5);
         }
         how = "systemd:" + state;
@@ -259,7 +259,7 @@ nlohmann::json FollowInit(const FollowOptions& options, int console_fd) {
     }
   }
   result["settle"] = how;
-  result["settled"] = Uptime();
+  result["settled"] = BootClockSeconds();
   WriteMarker(console_fd, "system-settled", "how=" + how);
   return result;
 }

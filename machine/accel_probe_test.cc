@@ -7,23 +7,7 @@
 namespace livecheck {
 namespace {
 
-// Restores one environment variable when the test ends.
-class EnvVar {
- public:
-  EnvVar(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) setenv(name, value, 1);
-    else unsetenv(name);
-  }
-  ~EnvVar() {
-    if (old_) setenv(name_, old_->c_str(), 1);
-    else unsetenv(name_);
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using testing::EnvVar;
 
 TEST(HostCacheDirTest, SharedPerHostUnlessTold) {
   {

@@ -1,7 +1,12 @@
 #include "machine/host_reference.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <thread>
 
@@ -141,7 +146,47 @@ bool CacheIsRecent(const fs::path& cache) {
   return !ec && fs::file_time_type::clock::now() - written < kReferenceCacheLifetime;
 }
 
+// A cached reference, when one is there, valid and recent.
+std::optional<HostReference> ReadCache(const fs::path& cache) {
+  std::error_code ec;
+  if (!fs::exists(cache, ec) || !CacheIsRecent(cache)) return std::nullopt;
+  auto cached = HostReferenceFromJson(nlohmann::json::parse(ReadFile(cache), nullptr, false));
+  if (!cached.valid()) return std::nullopt;
+  cached.source = "cached for this host boot";
+  return cached;
+}
+
+// Held while one process calibrates, so that runs started together on a
+// shared cache (a CI job's parallel tests) measure once and the others read
+// the result instead of booting calibration VMs of their own. Waits with
+// Ctrl-C honoured; a lock that cannot be taken means calibrating anyway.
+class CalibrationLock {
+ public:
+  explicit CalibrationLock(const fs::path& path) {
+    fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) return;
+    auto deadline = Clock::now() + 2 * kCalibrationTimeout;
+    while (flock(fd_, LOCK_EX | LOCK_NB) != 0 && Clock::now() < deadline) {
+      ThrowIfInterrupted();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  ~CalibrationLock() {
+    if (fd_ >= 0) close(fd_);
+  }
+  CalibrationLock(const CalibrationLock&) = delete;
+  CalibrationLock& operator=(const CalibrationLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 }  // namespace
+
+fs::path ReferenceCacheDir(const fs::path& images_cache) {
+  const char* shared = std::getenv("LIVECHECK_REFERENCE_DIR");
+  return shared && *shared ? fs::path(shared) : images_cache;
+}
 
 nlohmann::json ToJson(const HostReference& r) {
   nlohmann::json j = {{"guest_seconds", r.guest_seconds}, {"host_seconds", r.host_seconds},
@@ -181,13 +226,13 @@ HostReference MeasureHostReference(const std::string& accel, const fs::path& ker
     return reference;
   }
   auto cache = CacheFile(cache_dir, accel, kernel, parallel);
-  if (!fresh && fs::exists(cache, ec) && CacheIsRecent(cache)) {
-    auto cached = HostReferenceFromJson(nlohmann::json::parse(ReadFile(cache), nullptr, false));
-    if (cached.valid()) {
-      cached.source = "cached for this host boot";
-      return cached;
-    }
-  }
+  if (!fresh)
+    if (auto cached = ReadCache(cache)) return *cached;
+  fs::create_directories(cache_dir, ec);
+  CalibrationLock lock(cache.string() + ".lock");
+  // Another run may have measured while this one waited for the lock.
+  if (!fresh)
+    if (auto cached = ReadCache(cache)) return *cached;
   TempDir dir(fs::temp_directory_path(), "livecheck-calibrate-");
   auto initrd = WriteCalibrationInitramfs(dir.path());
   // At least three samples, in as few rounds as the parallelism allows.
@@ -205,7 +250,6 @@ HostReference MeasureHostReference(const std::string& accel, const fs::path& ker
     }
   reference.guest_seconds = Median(reference.guest_samples);
   reference.host_seconds = Median(reference.host_samples);
-  fs::create_directories(cache_dir, ec);
   WriteFileAtomic(cache, ToJson(reference).dump());
   return reference;
 }

@@ -44,6 +44,12 @@ HostReference HostReferenceFromJson(const nlohmann::json& j);
 HostReference MeasureHostReference(const std::string& accel, const fs::path& kernel, const fs::path& cache_dir,
                                    int parallel, bool fresh = false);
 
+/// Where references are cached: `LIVECHECK_REFERENCE_DIR` when set (one
+/// measurement shared by every run of a CI job on this host, which should
+/// then run under the same load), else the images' own cache directory
+/// (a reference taken under other load is not reused by other images).
+fs::path ReferenceCacheDir(const fs::path& images_cache);
+
 /// The kernel every calibration boots: livecheck's default guest kernel
 /// (the newest /boot/vmlinuz-* with its modules), whatever the images under
 /// test boot, so references from different runs compare. Empty when the

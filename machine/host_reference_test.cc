@@ -13,5 +13,14 @@ TEST(HostReferenceTest, TimeoutScaleFollowsTheReferenceWithinBounds) {
   EXPECT_EQ(TimeoutScaleFor(HostReference{.guest_seconds = 1000, .host_seconds = 2000}), kMaxReferenceTimeoutScale);
 }
 
+TEST(HostReferenceTest, SharedCacheDirectoryOnlyWhenTold) {
+  {
+    testing::EnvVar shared("LIVECHECK_REFERENCE_DIR", nullptr);
+    EXPECT_EQ(ReferenceCacheDir("/img/.cache"), fs::path("/img/.cache"));
+  }
+  testing::EnvVar shared("LIVECHECK_REFERENCE_DIR", "/ci/reference");
+  EXPECT_EQ(ReferenceCacheDir("/img/.cache"), fs::path("/ci/reference"));
+}
+
 }  // namespace
 }  // namespace livecheck
