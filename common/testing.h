@@ -21,6 +21,19 @@ inline TempDir MakeTestDir() {
   return TempDir(base, "livecheck-test-");
 }
 
+/// Where a test builds the variants of one variants file ("fixtures" or
+/// "builder"). With LIVECHECK_TEST_IMAGES set (ci/test.sh sets it), every
+/// test process of the stage shares one directory per variants file: the
+/// builder locks the directory and reuses what another test already built,
+/// so each variant is built once per stage instead of once per test. Only
+/// for tests that boot images through `livecheck run` (it boots copy-on-write
+/// overlays); a test that attaches an image writable keeps `private_dir`.
+inline std::filesystem::path ImagesDir(const std::filesystem::path& private_dir, const std::string& variants_file) {
+  const char* shared = std::getenv("LIVECHECK_TEST_IMAGES");
+  if (!shared || !*shared) return private_dir;
+  return std::filesystem::path(shared) / variants_file;
+}
+
 /// Sets (or with nullptr unsets) one environment variable, restoring it when
 /// the test ends.
 class EnvVar {

@@ -25,6 +25,7 @@
 #include "guest_agent/agent_commands.h"
 #include "guest_agent/follow_init.h"
 #include "guest_agent/init_wrapper.h"
+#include "guest_agent/tcg_crypto.h"
 
 namespace {
 
@@ -60,6 +61,7 @@ int Usage(const std::string& problem) {
 int main(int argc, char** argv) {
   // Started by the kernel as rdinit= of an initrd livecheck did not build.
   if (getpid() == 1) return livecheck::agent::RunAsInitWrapper(argv);
+  livecheck::agent::ReexecWithScalarCryptoOnTcg(argv);
   int in = 0, out = 1;
   std::string port, console_path = "/dev/console";
   bool follow = false;

@@ -30,9 +30,11 @@ nlohmann::json ReportToJson(const RunReport& report) {
     auto phases = nlohmann::json::array();
     for (const auto& p : r.phases)
       phases.push_back({{"phase", p.phase}, {"guest_seconds", p.guest_seconds}, {"host_seconds", p.host_seconds}});
+    auto steps = nlohmann::json::array();
+    for (const auto& s : r.steps) steps.push_back({{"step", s.step}, {"seconds", s.seconds}});
     nlohmann::json j = {{"scenario", r.scenario}, {"variant", r.variant},   {"repetition", r.repetition},
                         {"status", StatusName(r.status)}, {"error", r.error}, {"wall_seconds", r.wall_seconds}, {"timeout_seconds", r.timeout_seconds},
-                        {"checks", checks},   {"phases", phases},         {"console_log", r.console_log},
+                        {"checks", checks},   {"phases", phases},         {"steps", steps},         {"console_log", r.console_log},
                         {"qmp_events", r.qmp_events}, {"workloads", r.workloads},
                         {"boot_options", r.boot_options},
                         {"machine", r.machine},
@@ -92,6 +94,8 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
       for (const auto& c : rj.at("checks"))
         r.checks.push_back({c.at("name").get<std::string>(), ParseStatus(c.at("status").get<std::string>()),
                             c.at("summary").get<std::string>(), c.value("evidence", nlohmann::json())});
+      for (const auto& s : rj.value("steps", nlohmann::json::array()))
+        r.steps.push_back({s.value("step", ""), s.value("seconds", 0.0)});
       for (const auto& p : rj.at("phases"))
         r.phases.push_back({p.at("phase").get<std::string>(), p.at("guest_seconds").get<double>(),
                             p.at("host_seconds").get<double>()});

@@ -20,6 +20,7 @@ RunReport SampleReport() {
                  .kernel_entry = "pvh"};
   pass.checks.push_back({"lower-readonly", Status::kPass, "ok", {{"mounts", nlohmann::json::array()}}});
   pass.phases = {{"init", 1.5, 4.0}, {"root-ready", 3.5, 6.0}};
+  pass.steps = {{"start", 0.5}, {"wait agent-ready", 6.5}, {"check lower-readonly", 0.25}};
   RunResult fail{.scenario = "guarantees", .variant = "bad<script>", .status = Status::kFail, .wall_seconds = 12};
   fail.checks.push_back({"no-disk-writes", Status::kFail, "stick: 3 write operations, \"quoted\" & <b>",
                          {{"console", "<script>alert(1)</script>\x01../../etc/passwd"}}});
@@ -107,6 +108,9 @@ TEST(JsonReportTest, RoundTripsAndCounts) {
   EXPECT_EQ(back.results[1].checks[0].summary, "stick: 3 write operations, \"quoted\" & <b>");
   EXPECT_EQ(back.results[1].status, Status::kFail);
   EXPECT_EQ(back.results[0].kernel_entry, "pvh");
+  ASSERT_EQ(back.results[0].steps.size(), 3u);
+  EXPECT_EQ(back.results[0].steps[1].step, "wait agent-ready");
+  EXPECT_EQ(back.results[0].steps[1].seconds, 6.5);
   EXPECT_EQ(back.results[0].injected, "");
   EXPECT_EQ(back.results[1].injected, "livecheck-agent appended to \"<initrd>\"");
   EXPECT_ERROR_CONTAINS(ReportFromJson(nlohmann::json{{"schema", "other/9"}}, "x.json"),

@@ -9,6 +9,14 @@
 
 namespace livecheck {
 
+/// How long one part of a run took on the host: a scenario step ("check
+/// ram-copy", "wait agent-ready") or the harness's own work around it
+/// ("start", "stop", "disk-diff"), so a reader sees where a run's time went.
+struct StepTiming {
+  std::string step;
+  double seconds = 0;
+};
+
 /// One (scenario, variant, repetition) run.
 struct RunResult {
   std::string scenario;
@@ -18,6 +26,7 @@ struct RunResult {
   std::string error;  ///< for ERROR: what went wrong
   std::vector<CheckResult> checks;
   std::vector<PhaseTiming> phases;
+  std::vector<StepTiming> steps;  ///< in the order they ran
   double wall_seconds = 0;
   double timeout_seconds = 0;  ///< the scenario's timeout as this run applied it (scaled)
   std::string console_log;   ///< relative to the report directory

@@ -105,6 +105,18 @@ void ParseStep(const toml::table& table, Scenario& scenario, Problems& problems)
 
 }  // namespace
 
+std::string StepLabel(const ScenarioStep& step) {
+  switch (step.kind) {
+    case ScenarioStep::Kind::kWait: return "wait " + step.arg;
+    case ScenarioStep::Kind::kCheck: return "check " + step.arg;
+    case ScenarioStep::Kind::kUnplug: return "unplug " + step.arg;
+    case ScenarioStep::Kind::kSleep: return fmt::format("sleep {:g}", step.seconds);
+    case ScenarioStep::Kind::kPoweroff: return "poweroff";
+    case ScenarioStep::Kind::kWorkload: return "workload " + step.arg;
+  }
+  return "step";
+}
+
 ScenarioResult ParseScenario(std::string_view text, const fs::path& file) {
   ScenarioResult result;
   auto& s = result.scenario;

@@ -48,6 +48,10 @@ struct ScenarioResult {
 /// Parses a scenario; errors are "file:line:col: message", in file order.
 ScenarioResult ParseScenario(std::string_view text, const fs::path& file);
 
+/// A step as the scenario file says it: "wait agent-ready", "check canary",
+/// "unplug stick", "sleep 5", "poweroff", "workload small-files".
+std::string StepLabel(const ScenarioStep& step);
+
 /// Loads scenario files and directories (every *.toml inside, sorted).
 /// Throws Error listing every problem.
 std::vector<Scenario> LoadScenarios(const std::vector<fs::path>& paths);

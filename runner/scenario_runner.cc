@@ -29,6 +29,14 @@ std::string ConsoleTail(const fs::path& log) {
   return text.size() > kConsoleTailBytes ? text.substr(text.size() - kConsoleTailBytes) : text;
 }
 
+// Adds to the result how long a part of the run took since the last lap.
+// (A free function: a coroutine frame must not hold anonymous-namespace types.)
+void Lap(RunResult& result, Clock::time_point& last, const std::string& step) {
+  auto now = Clock::now();
+  result.steps.push_back({step, std::chrono::duration<double>(now - last).count()});
+  last = now;
+}
+
 // QEMU started by livecheck, or a libvirt domain; either way from one description.
 std::unique_ptr<MachineControl> StartMachine(const RunRequest& request, const RunOptions& options,
                                              const MachineDescription& machine, VmSession& session,
@@ -74,6 +82,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
 
     // 2. Start the machine and connect its channels.
     console.start = Clock::now();
+    auto lap = console.start;
     auto machine = StartMachine(request, options, description, *session, executor, result);
     auto access = MakeGuestAccess(request, executor);
     asio::steady_timer timer(executor);
@@ -82,14 +91,21 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     RunContext ctx{request, options, *session, console, *access, *machine, deadline, timer, result};
     co_await machine->Connect(ctx);
     co_await access->Connect(ctx);
+    Lap(result, lap, "start");
 
     // 3. The scenario's steps, each by the executor of its kind; guest
     //    checks are decided as they come.
     std::string step_error;
     try {
-      for (const auto& step : request.scenario.steps) co_await ExecutorFor(step.kind).Run(ctx, step);
+      for (const auto& step : request.scenario.steps) {
+        co_await ExecutorFor(step.kind).Run(ctx, step);
+        Lap(result, lap, StepLabel(step));
+      }
     } catch (const std::exception& e) {
       step_error = e.what();
+      // The step that failed, with the time it took to fail (a timeout's wait).
+      size_t failed = result.steps.size() - 1;  // after "start", one lap per step done
+      if (failed < request.scenario.steps.size()) Lap(result, lap, StepLabel(request.scenario.steps[failed]));
     }
     // Facts for internal-disk-untouched once more, as late in the session as
     // possible (added to those taken at its step); a guest that died with the
@@ -102,12 +118,14 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     auto blockstats = co_await machine->Stop(ctx);
     console.Poll();
     session->Kill();
+    Lap(result, lap, "stop");
     auto disks = CollectDiskEvidence(*session, blockstats);
     std::map<std::string, DiskDiff> diffs;
     if (options.disk_diff) {
       ctx.Announce("disk-diff");
       diffs = co_await DiffWrittenDisks(ctx, disks);
     }
+    Lap(result, lap, "disk-evidence");
 
     // 5. Host-side checks, decided on the whole session.
     DecideSessionChecks(ctx, disks, diffs);

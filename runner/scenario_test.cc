@@ -31,6 +31,9 @@ sleep = 0.5
   EXPECT_EQ(s.steps.size(), 4u);
   EXPECT_EQ(s.steps[1].kind, ScenarioStep::Kind::kCheck);
   EXPECT_EQ(s.steps[1].where, "/s/unplug.toml:10");
+  std::vector<std::string> labels;
+  for (const auto& step : s.steps) labels.push_back(StepLabel(step));
+  EXPECT_EQ(labels, (std::vector<std::string>{"wait agent-ready", "check ram-copy", "check no-disk-writes", "sleep 0.5"}));
   EXPECT_TRUE(s.internal_disk);
   EXPECT_EQ(ScenarioChecks(s), (std::vector<std::string>{"ram-copy", "no-disk-writes"}));
   EXPECT_TRUE(ScenarioApplies(s, "usb-bios-toram", "usb-bios", true));

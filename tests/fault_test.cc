@@ -28,7 +28,8 @@ TEST(FaultTest, QemuKilledMidBootIsAnErrorAndOthersContinue) {
   fs::create_directories(runtime);
   std::vector<std::string> argv = {LIVECHECK_BINARY, "run", LIVECHECK_SOURCE_DIR "/scenarios/guarantees.toml",
                                    "--config", LIVECHECK_SOURCE_DIR "/fixtures/variants.toml", "--variant", "good",
-                                   "--variant", "good-toram", "--images", (dir.path() / "images").string(),
+                                   "--variant", "good-toram", "--images",
+                                   testing::ImagesDir(dir.path() / "images", "fixtures").string(),
                                    "--report-dir", (dir.path() / "report").string(), "--accel", "tcg", "-j", "2",
                                    "--runtime-dir", runtime.string()};
   QemuProcess livecheck(argv, dir.path() / "livecheck.log");
@@ -65,7 +66,7 @@ TEST(FaultTest, SecondRunOnTheSameReportDirectoryIsRefused) {
   DirectoryClaim first(report, "--report-dir");  // stands for a run in progress
   auto r = RunProcess({.argv = {LIVECHECK_BINARY, "run", LIVECHECK_SOURCE_DIR "/scenarios/guarantees.toml", "--config",
                                 LIVECHECK_SOURCE_DIR "/fixtures/variants.toml", "--variant", "good", "--images",
-                                (dir.path() / "images").string(), "--report-dir", report.string(), "--accel", "tcg"},
+                                testing::ImagesDir(dir.path() / "images", "fixtures").string(), "--report-dir", report.string(), "--accel", "tcg"},
                        .timeout = std::chrono::minutes(5)});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("is in use by another livecheck run"), std::string::npos) << r.err;
@@ -81,7 +82,7 @@ namespace {
 std::vector<std::string> RunGoodArgv(const fs::path& dir, const fs::path& report) {
   return {LIVECHECK_BINARY, "run", LIVECHECK_SOURCE_DIR "/scenarios/guarantees.toml", "--config",
           LIVECHECK_SOURCE_DIR "/fixtures/variants.toml", "--variant", "good", "--images",
-          (dir / "images").string(), "--report-dir", report.string(), "--accel", "tcg"};
+          testing::ImagesDir(dir / "images", "fixtures").string(), "--report-dir", report.string(), "--accel", "tcg"};
 }
 
 // The report directory is a tmpfs with a few KiB left: the run finishes, its
@@ -122,7 +123,7 @@ TEST(FaultTest, HostileGuestOutputStaysText) {
   fs::remove("/tmp/livecheck-escape");
   auto r = RunProcess({.argv = {LIVECHECK_BINARY, "run", LIVECHECK_SOURCE_DIR "/fixtures/scenarios/hostile.toml",
                                 "--config", LIVECHECK_SOURCE_DIR "/fixtures/variants.toml", "--images",
-                                (dir.path() / "images").string(), "--report-dir", report.string(), "--accel", "tcg"},
+                                testing::ImagesDir(dir.path() / "images", "fixtures").string(), "--report-dir", report.string(), "--accel", "tcg"},
                        .timeout = std::chrono::minutes(5)});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // boot-timing fails on purpose, to show the console
   auto json = nlohmann::json::parse(ReadFile(report / "report.json"));

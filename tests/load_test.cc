@@ -34,7 +34,7 @@ TEST(LoadTest, FiftyRunsAtTwoJobsAreAllAccountedFor) {
   auto r = RunProcess({.argv = {LIVECHECK_BINARY, "run", LIVECHECK_SOURCE_DIR "/fixtures/scenarios/load.toml",
                                 "--config", LIVECHECK_SOURCE_DIR "/fixtures/variants.toml", "--variant", "good",
                                 "--variant", "good-toram", "--repeat", "25", "--images",
-                                (dir.path() / "images").string(), "--report-dir", (dir.path() / "report").string(),
+                                testing::ImagesDir(dir.path() / "images", "fixtures").string(), "--report-dir", (dir.path() / "report").string(),
                                 "--runtime-dir", runtime.string(), "--accel", "tcg", "-j", "2"},
                        .extra_env = kEnv,
                        .timeout = std::chrono::minutes(24)});

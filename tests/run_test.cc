@@ -33,7 +33,7 @@ class RunTest : public ::testing::Test {
     for (const auto& s : scenarios) argv.push_back(kSource + "/" + s);
     for (const char* a : {"--config", LIVECHECK_SOURCE_DIR "/fixtures/variants.toml", "--accel", "tcg", "-j", "2"})
       argv.push_back(a);
-    argv.insert(argv.end(), {"--images", (dir_->path() / "images").string(), "--report-dir",
+    argv.insert(argv.end(), {"--images", testing::ImagesDir(dir_->path() / "images", "fixtures").string(), "--report-dir",
                              (dir_->path() / report).string()});
     return argv;
   }
@@ -262,7 +262,7 @@ TEST(DefaultSetTest, DefaultScenariosPassOnEveryDefaultVariant) {
   auto dir = testing::MakeTestDir();
   auto r = RunProcess({.argv = {LIVECHECK_BINARY, "run", LIVECHECK_SOURCE_DIR "/scenarios", "--config",
                                 LIVECHECK_SOURCE_DIR "/builder/variants.toml", "--images",
-                                (dir.path() / "images").string(), "--report-dir", (dir.path() / "report").string(),
+                                testing::ImagesDir(dir.path() / "images", "builder").string(), "--report-dir", (dir.path() / "report").string(),
                                 "--accel", "tcg", "-j", "2"},
                        .timeout = std::chrono::minutes(20)});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -287,7 +287,7 @@ TEST(BusesTest, ChecksHoldOnEveryUsbEmulationAndDiskBus) {
   auto r = RunProcess({.argv = {LIVECHECK_BINARY, "run", LIVECHECK_SOURCE_DIR "/fixtures/scenarios/buses-uas-nvme.toml",
                                 LIVECHECK_SOURCE_DIR "/fixtures/scenarios/buses-ehci-virtio.toml", "--config",
                                 LIVECHECK_SOURCE_DIR "/fixtures/variants.toml", "--images",
-                                (dir.path() / "images").string(), "--report-dir", (dir.path() / "report").string(),
+                                testing::ImagesDir(dir.path() / "images", "fixtures").string(), "--report-dir", (dir.path() / "report").string(),
                                 "--accel", "tcg", "-j", "2"},
                        .timeout = std::chrono::minutes(10)});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // bad-mounts-internal fails, as it must
