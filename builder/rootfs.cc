@@ -12,6 +12,7 @@
 #include "builder/embedded_scripts.h"
 #include "builder/library_closure.h"
 #include "common/error.h"
+#include "common/install_layout.h"
 #include "common/file_util.h"
 #include "common/process.h"
 #include "common/sha256.h"
@@ -62,12 +63,13 @@ fs::path AgentPath() {
     if (!fs::is_regular_file(env)) throw Error(fmt::format("$LIVECHECK_AGENT: {} does not exist", env));
     return env;
   }
-  std::error_code ec;
-  auto self = fs::read_symlink("/proc/self/exe", ec);
-  auto agent = self.parent_path() / "livecheck-agent";
-  if (ec || !fs::is_regular_file(agent, ec))
-    throw Error(fmt::format("the guest agent {} is missing (it is built with livecheck; or set $LIVECHECK_AGENT)",
-                            agent.string()));
+  auto exe_dir = ExecutableDir();
+  auto agent = FindAgentNear(exe_dir);
+  if (agent.empty())
+    throw Error(fmt::format("the guest agent is missing: neither {} nor {} exists (it is built and installed with "
+                            "livecheck; or set $LIVECHECK_AGENT)",
+                            (exe_dir / "livecheck-agent").string(),
+                            (exe_dir.parent_path() / "libexec/livecheck/livecheck-agent").string()));
   return agent;
 }
 

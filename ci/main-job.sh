@@ -8,6 +8,12 @@ bash ci/setup.sh
 cmake --preset release
 # Only what the main job runs: livecheck and its guest agent, not the tests.
 cmake --build --preset release --target livecheck livecheck-agent
-./build/release/bin/livecheck build --config builder/variants.toml --out out/images
-./build/release/bin/livecheck run scenarios --config builder/variants.toml --images out/images \
-  --report-dir out/report "$@"
+# Installed as a user gets it (out/install: bin/, libexec/livecheck/,
+# share/livecheck/), and run from out/, where no checkout files are: the
+# default variants and scenarios come from the installed share/livecheck.
+prefix=$PWD/out/install
+cmake --install build/release --prefix "$prefix"
+cd out
+"$prefix/bin/livecheck" --version
+"$prefix/bin/livecheck" build --out images
+"$prefix/bin/livecheck" run --images images --report-dir report "$@"

@@ -28,6 +28,8 @@ packages=(
   qemu-system-x86 qemu-utils ovmf
   # the third-party fixture (Debian live-boot, fixtures/third-party/)
   mmdebstrap
+  # the Debian package (cpack's dpkg-shlibdeps, lintian) and the pipeline templates' YAML check
+  dpkg-dev lintian python3-yaml
 )
 
 missing=()

@@ -9,9 +9,11 @@
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "common/install_layout.h"
 #include "common/interrupt.h"
 #include "common/process.h"
 #include "machine/libvirt_domain.h"
@@ -22,7 +24,7 @@ namespace {
 int Main(int argc, char** argv) {
   CLI::App app{"livecheck: build and verify Linux live images"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "livecheck 0.1.0");
+  app.set_version_flag("--version", fmt::format("livecheck {} (git {})", LIVECHECK_VERSION, LIVECHECK_GIT_REVISION));
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   BuildArgs build_args{.jobs = cores};
@@ -121,6 +123,10 @@ int Main(int argc, char** argv) {
   // Ctrl-C or SIGTERM at any point: every child process (QEMU, image tools,
   // libguestfs's appliance) and every libvirt domain goes at once, then the
   // command unwinds like any failure, removing its temporary directories.
+  // Without --config, a checkout's builder/variants.toml, else the installed one.
+  auto exe_dir = ExecutableDir();
+  if (build->count("--config") == 0) build_args.config = DefaultDataPath(build_args.config, "variants.toml", exe_dir);
+  if (run->count("--config") == 0) run_args.config = DefaultDataPath(run_args.config, "variants.toml", exe_dir);
   InstallInterruptHandler();
   InterruptAction kill_children(KillChildProcesses);
   InterruptAction destroy_domains(DestroyAllDomains);

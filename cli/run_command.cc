@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/live_status.h"
 #include "common/error.h"
+#include "common/install_layout.h"
 #include "common/file_util.h"
 #include "common/process.h"
 #include "machine/accel_probe.h"
@@ -229,7 +230,8 @@ int RunRunCommand(const RunArgs& args) {
   if (args.image.empty() && !(args.boot.empty() && args.kernel.empty() && args.checks.empty() && args.guest == "auto"))
     throw Error("--boot, --kernel, --guest and --check go with --image");
   std::vector<fs::path> scenario_paths(args.scenarios.begin(), args.scenarios.end());
-  if (scenario_paths.empty() && args.image.empty()) scenario_paths.push_back("scenarios");
+  if (scenario_paths.empty() && args.image.empty())
+    scenario_paths.push_back(DefaultDataPath("scenarios", "scenarios", ExecutableDir()));
   auto scenarios = scenario_paths.empty() ? std::vector<Scenario>{} : LoadScenarios(scenario_paths);
   std::pair<int, int> shard = args.shard.empty() ? std::pair{1, 1} : ParseShard(args.shard);
   if (!HaveExecutable("qemu-system-x86_64") || !HaveExecutable("qemu-img"))

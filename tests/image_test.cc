@@ -26,11 +26,15 @@ ProcessResult Livecheck(const std::vector<std::string>& args, std::map<std::stri
 std::string Tool(const std::vector<std::string>& argv) { return RunChecked({.argv = argv}).out; }
 
 // One build of a small variants file shared by the tests of this suite.
+// They only read the images back; the reproducibility test builds a second
+// copy of its own.
 class ImageTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir(fs::temp_directory_path(), "livecheck-images-");
-    out_ = dir_->path() / "out";
+    // Shared by this suite's test processes in CI (each test is a process of
+    // its own there): the first builds, the others reuse, as users would.
+    out_ = testing::ImagesDir(dir_->path() / "out", "image-test");
     config_ = dir_->path() / "variants.toml";
     WriteFileAtomic(config_, R"(
 [variant.direct]
