@@ -65,11 +65,13 @@ fs::path AgentPath() {
   }
   auto exe_dir = ExecutableDir();
   auto agent = FindAgentNear(exe_dir);
-  if (agent.empty())
-    throw Error(fmt::format("the guest agent is missing: neither {} nor {} exists (it is built and installed with "
+  if (agent.empty()) {
+    std::string tried;
+    for (const auto& candidate : AgentCandidates(exe_dir)) tried += (tried.empty() ? "" : " nor ") + candidate.string();
+    throw Error(fmt::format("the guest agent is missing: neither {} exists (it is built and installed with "
                             "livecheck; or set $LIVECHECK_AGENT)",
-                            (exe_dir / "livecheck-agent").string(),
-                            (exe_dir.parent_path() / "libexec/livecheck/livecheck-agent").string()));
+                            tried));
+  }
   return agent;
 }
 

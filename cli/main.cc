@@ -120,13 +120,13 @@ int Main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitBadInput;
   }
-  // Ctrl-C or SIGTERM at any point: every child process (QEMU, image tools,
-  // libguestfs's appliance) and every libvirt domain goes at once, then the
-  // command unwinds like any failure, removing its temporary directories.
   // Without --config, a checkout's builder/variants.toml, else the installed one.
   auto exe_dir = ExecutableDir();
   if (build->count("--config") == 0) build_args.config = DefaultDataPath(build_args.config, "variants.toml", exe_dir);
   if (run->count("--config") == 0) run_args.config = DefaultDataPath(run_args.config, "variants.toml", exe_dir);
+  // Ctrl-C or SIGTERM at any point: every child process (QEMU, image tools,
+  // libguestfs's appliance) and every libvirt domain goes at once, then the
+  // command unwinds like any failure, removing its temporary directories.
   InstallInterruptHandler();
   InterruptAction kill_children(KillChildProcesses);
   InterruptAction destroy_domains(DestroyAllDomains);

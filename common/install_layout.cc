@@ -8,9 +8,13 @@ fs::path ExecutableDir() {
   return ec ? fs::path() : self.parent_path();
 }
 
+std::vector<fs::path> AgentCandidates(const fs::path& exe_dir) {
+  return {exe_dir / "livecheck-agent", exe_dir.parent_path() / "libexec/livecheck/livecheck-agent"};
+}
+
 fs::path FindAgentNear(const fs::path& exe_dir) {
   std::error_code ec;
-  for (const auto& candidate : {exe_dir / "livecheck-agent", exe_dir.parent_path() / "libexec/livecheck/livecheck-agent"})
+  for (const auto& candidate : AgentCandidates(exe_dir))
     if (fs::is_regular_file(candidate, ec)) return candidate;
   return {};
 }

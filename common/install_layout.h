@@ -8,6 +8,7 @@
 //   <prefix>/libexec/livecheck/livecheck-agent
 //   <prefix>/share/livecheck/variants.toml, scenarios/, fixtures/
 #include <filesystem>
+#include <vector>
 
 namespace livecheck {
 
@@ -16,8 +17,11 @@ namespace fs = std::filesystem;
 /// The directory of the running executable ("" if /proc/self/exe is unreadable).
 fs::path ExecutableDir();
 
-/// The guest agent beside the executable (a build tree), else in
-/// <prefix>/libexec/livecheck; "" when neither exists.
+/// Where the guest agent may be, in order: beside the executable (a build
+/// tree), then <prefix>/libexec/livecheck.
+std::vector<fs::path> AgentCandidates(const fs::path& exe_dir);
+
+/// The first of AgentCandidates that exists; "" when none does.
 fs::path FindAgentNear(const fs::path& exe_dir);
 
 /// <prefix>/share/livecheck when it exists, else "".

@@ -11,7 +11,7 @@ namespace livecheck {
 
 /// How long one part of a run took on the host: a scenario step ("check
 /// ram-copy", "wait agent-ready") or the harness's own work around it
-/// ("start", "stop", "disk-diff"), so a reader sees where a run's time went.
+/// ("start", "stop", "disk-evidence"), so a reader sees where a run's time went.
 struct StepTiming {
   std::string step;
   double seconds = 0;

@@ -26,13 +26,18 @@ ProcessResult Exec(std::vector<std::string> argv, const fs::path& cwd = {}, int 
   return RunProcess({.argv = std::move(argv), .cwd = cwd.string(), .timeout = std::chrono::minutes(minutes)});
 }
 
-TEST(InstallTest, InstalledLivecheckRunsFromAnyDirectory) {
-  auto dir = testing::MakeTestDir();
-  auto dest = dir.path() / "dest";
+// `cmake --install` of this build tree under DESTDIR `dest`, prefix /usr.
+void InstallInto(const fs::path& dest) {
   auto install = RunProcess({.argv = {"cmake", "--install", kBuildDir.string(), "--prefix", "/usr"},
                              .extra_env = {{"DESTDIR", dest.string()}},
                              .timeout = std::chrono::minutes(2)});
   ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
+}
+
+TEST(InstallTest, InstalledLivecheckRunsFromAnyDirectory) {
+  auto dir = testing::MakeTestDir();
+  auto dest = dir.path() / "dest";
+  ASSERT_NO_FATAL_FAILURE(InstallInto(dest));
   auto usr = dest / "usr";
   for (const char* file : {"bin/livecheck", "libexec/livecheck/livecheck-agent", "share/livecheck/variants.toml",
                            "share/livecheck/scenarios/guarantees.toml", "share/livecheck/scenarios/images/live-boot.toml",
@@ -102,10 +107,7 @@ TEST(InstallTest, DebianPackageHasItsFilesAndDependenciesAndPassesLintian) {
 // livecheck subcommand they call exists in the installed command.
 TEST(InstallTest, PipelineTemplatesParseAndCallRealSubcommands) {
   auto dir = testing::MakeTestDir();
-  auto install = RunProcess({.argv = {"cmake", "--install", kBuildDir.string(), "--prefix", "/usr"},
-                             .extra_env = {{"DESTDIR", dir.path().string()}},
-                             .timeout = std::chrono::minutes(2)});
-  ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
+  ASSERT_NO_FATAL_FAILURE(InstallInto(dir.path()));
   auto installed = (dir.path() / "usr/bin/livecheck").string();
   for (const char* name : {"github-actions.yml", "gitlab-ci.yml"}) {
     auto file = kSource / "ci/templates" / name;
