@@ -27,7 +27,7 @@ fi
 boot_once() {
   local entry=$1
   qemu-img create -q -f qcow2 -F raw -b "$(realpath "$dir/stick.img")" "$work/stick.qcow2"
-  local args=(-machine q35,accel=tcg -cpu max -m 1024 -nodefaults -display none -no-reboot -nic none
+  local args=(-machine q35,accel=tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt -m 1024 -nodefaults -display none -no-reboot -nic none
               -serial "file:$work/console.log" -serial null
               -device qemu-xhci,id=xhci -drive "if=none,id=stick,format=qcow2,file=$work/stick.qcow2")
   case $entry in

@@ -39,6 +39,7 @@ struct RunArgs {
   bool no_disk_diff = false;
   std::string backend = "qemu";
   std::string kernel_entry = "auto";  ///< direct boots: auto (PVH when built) or bzimage
+  std::string cpu;  ///< QEMU -cpu; empty: x86-64-v2 under TCG, qemu64 under KVM
   std::vector<std::string> connect;  ///< libvirt URIs; runs are spread over them
 };
 int RunRunCommand(const RunArgs& args);

@@ -61,6 +61,9 @@ int Main(int argc, char** argv) {
   run->add_option("--kernel-entry", run_args.kernel_entry,
                   "Direct boots: auto (the variant's vmlinux through PVH when it has one) or bzimage (vmlinuz)")
       ->check(CLI::IsMember({"auto", "bzimage"}))->capture_default_str();
+  run->add_option("--cpu", run_args.cpu,
+                  "QEMU CPU model of the guests (qemu backend), e.g. max for an x86-64-v3 image "
+                  "(default: x86-64-v2 under TCG, qemu64 under KVM)");
   run->add_flag("--no-disk-diff", run_args.no_disk_diff,
                 "Do not list the files that changed on a written disk (libguestfs, ~10 s per disk)");
   run->add_option("--image", run_args.image, "Test this live medium (USB image or ISO) instead of built variants");

@@ -23,6 +23,7 @@
 #include "common/file_util.h"
 #include "common/process.h"
 #include "machine/accel_probe.h"
+#include "machine/cpu_model.h"
 #include "evidence/checks.h"
 #include "machine/external_image.h"
 #include "machine/host_reference.h"
@@ -236,6 +237,10 @@ int RunRunCommand(const RunArgs& args) {
   std::pair<int, int> shard = args.shard.empty() ? std::pair{1, 1} : ParseShard(args.shard);
   if (!HaveExecutable("qemu-system-x86_64") || !HaveExecutable("qemu-img"))
     throw Error("QEMU is not installed (apt-get install qemu-system-x86 qemu-utils)", kExitEnvironment);
+  if (!args.cpu.empty()) {
+    if (args.backend != "qemu") throw Error("--cpu goes with --backend qemu (a libvirt domain keeps its default CPU)");
+    CheckCpuModel(args.cpu);
+  }
 
   // 2. Images: build what is missing or stale (the builder's cache makes this
   //    quick), or take the user's medium as it is.
@@ -258,7 +263,8 @@ int RunRunCommand(const RunArgs& args) {
     accel = ChooseAccel(args.accel, plan.probe_kernel, plan.probe_initrd, HostCacheDir(fs::path(args.images) / ".cache"));
   report.accel = accel.accel;
   report.accel_reason = accel.reason;
-  Say(fmt::format("accel: {} ({})", accel.accel, accel.reason));
+  report.cpu = CpuModelFor(accel.accel, args.cpu);
+  Say(fmt::format("accel: {} ({}), cpu {}", accel.accel, accel.reason, report.cpu));
   // How fast this host boots a guest now: relative boot budgets and every
   // timeout follow it, so one scenario file holds on fast and slow runners.
   int parallel = std::min<int>(args.jobs, static_cast<int>(requests.size()));
@@ -267,7 +273,7 @@ int RunRunCommand(const RunArgs& args) {
   report.host_reference = ToJson(reference);
   report.timeout_scale = TimeoutScaleFor(reference) * TimeoutScale();
   Say(ReferenceLine(report));
-  RunOptions options{.accel = accel.accel, .timeout_scale = report.timeout_scale, .reference = reference,
+  RunOptions options{.accel = accel.accel, .cpu = args.cpu, .timeout_scale = report.timeout_scale, .reference = reference,
                      .report_dir = args.report_dir,
                      .runtime_parent = args.runtime_dir, .keep = args.keep, .disk_diff = !args.no_disk_diff, .backend = args.backend,
                      .kernel_entry = args.kernel_entry};

@@ -9,7 +9,9 @@
 
 namespace livecheck::agent {
 
-bool IsTcgBrand(std::string_view brand) { return brand.find("QEMU TCG CPU") != std::string_view::npos; }
+bool IsTcg(std::string_view brand, std::string_view hypervisor) {
+  return hypervisor == "TCGTCGTCGTCG" || brand.find("QEMU TCG CPU") != std::string_view::npos;
+}
 
 std::string CpuBrand() {
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
@@ -23,8 +25,19 @@ std::string CpuBrand() {
   return brand;
 }
 
+std::string HypervisorSignature() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0 || (ecx & (1u << 31)) == 0) return "";
+  // Above the basic range: __get_cpuid would refuse it, the raw instruction answers.
+  __cpuid(0x40000000, eax, ebx, ecx, edx);
+  char signature[13] = {};
+  unsigned regs[3] = {ebx, ecx, edx};
+  std::memcpy(signature, regs, sizeof regs);
+  return signature;
+}
+
 void ReexecWithScalarCryptoOnTcg(char** argv) {
-  if (std::getenv("OPENSSL_ia32cap") != nullptr || !IsTcgBrand(CpuBrand())) return;
+  if (std::getenv("OPENSSL_ia32cap") != nullptr || !IsTcg(CpuBrand(), HypervisorSignature())) return;
   setenv("OPENSSL_ia32cap", kScalarCryptoMask, 1);
   execv("/proc/self/exe", argv);
 }

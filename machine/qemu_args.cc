@@ -1,5 +1,7 @@
 #include "machine/qemu_args.h"
 
+#include "machine/cpu_model.h"
+
 namespace livecheck {
 
 std::vector<std::string> QemuCommand(const MachineDescription& m) {
@@ -7,7 +9,7 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
   // gives SeaBIOS a plain CD drive for the ISO.
   std::string machine = m.boot == BootMode::kBiosCdrom ? "pc" : "q35";
   std::vector<std::string> argv = {
-      "qemu-system-x86_64", "-machine", machine + ",accel=" + m.accel, "-cpu", m.accel == "kvm" ? "qemu64" : "max",
+      "qemu-system-x86_64", "-machine", machine + ",accel=" + m.accel, "-cpu", CpuModelFor(m.accel, m.cpu),
       "-m", std::to_string(m.memory_mb), "-nodefaults", "-display", "none", "-no-reboot", "-nic", "none"};
   if (!m.console_socket.empty()) {
     argv.insert(argv.end(), {"-chardev", "socket,id=console,path=" + m.console_socket.string() +

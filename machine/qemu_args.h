@@ -24,6 +24,7 @@ enum class DiskBus { kAhci, kNvme, kVirtio };
 struct MachineDescription {
   BootMode boot = BootMode::kDirectKernel;
   std::string accel = "tcg";
+  std::string cpu;                   ///< -cpu; empty: the accelerator's default (CpuModelFor)
   int memory_mb = 1024;
   fs::path kernel, initrd;
   std::string append;

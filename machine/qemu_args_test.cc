@@ -10,7 +10,7 @@ namespace {
 TEST(QemuArgsTest, DirectKernelWithReadOnlyStick) {
   MachineDescription m{.kernel = "/k", .initrd = "/i", .append = "quiet", .stick = "/s.img", .serial_log = "/log"};
   EXPECT_EQ(QemuCommand(m),
-            (std::vector<std::string>{"qemu-system-x86_64", "-machine", "q35,accel=tcg", "-cpu", "max", "-m", "1024",
+            (std::vector<std::string>{"qemu-system-x86_64", "-machine", "q35,accel=tcg", "-cpu", "qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt", "-m", "1024",
                                       "-nodefaults", "-display", "none", "-no-reboot", "-nic", "none", "-serial",
                                       "file:/log", "-kernel", "/k", "-initrd", "/i", "-append", "quiet", "-device",
                                       "qemu-xhci,id=xhci", "-drive",
@@ -70,6 +70,12 @@ TEST(QemuArgsTest, KvmUsesPortableCpuModel) {
   auto argv = QemuCommand({.accel = "kvm"});
   EXPECT_EQ(argv[2], "q35,accel=kvm");
   EXPECT_EQ(argv[4], "qemu64");
+}
+
+TEST(QemuArgsTest, ChosenCpuModelReplacesTheDefault) {
+  auto argv = QemuCommand({.accel = "tcg", .cpu = "max"});
+  EXPECT_EQ(argv[3], "-cpu");
+  EXPECT_EQ(argv[4], "max");
 }
 
 TEST(QemuArgsTest, CdromBootUsesPcMachine) {

@@ -153,7 +153,7 @@ std::string HtmlReport(const RunReport& report) {
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>livecheck report</title>\n"
       "<style>{}</style>\n</head>\n<body>\n<h1>livecheck report</h1>\n"
-      "<div class=\"meta\">started {} &middot; host {} &middot; accel {} ({}){}</div>\n"
+      "<div class=\"meta\">started {} &middot; host {} &middot; accel {} ({}) &middot; cpu {}{}</div>\n"
       "<div class=\"meta\">{}</div>\n"
       "<div class=\"summary\"><span>{} runs</span><span>{} passed</span><span>{} failed</span><span>{} errors</span>"
       "</div>\n<h2>Results</h2>\n{}<h2>Boot phases (median seconds)</h2>\n"
@@ -162,7 +162,7 @@ std::string HtmlReport(const RunReport& report) {
       "(host time).</p>\n{}<h2>Failures</h2>\n{}"
       "</body>\n</html>\n",
       kStyle, HtmlEscape(report.started_at), HtmlEscape(report.host.value("hostname", "?")), HtmlEscape(report.accel),
-      HtmlEscape(report.accel_reason), report.interrupted ? " &middot; <b>INTERRUPTED</b>" : "",
+      HtmlEscape(report.accel_reason), HtmlEscape(report.cpu), report.interrupted ? " &middot; <b>INTERRUPTED</b>" : "",
       HtmlEscape(ReferenceLine(report)), report.results.size(), passed, failed, errors, Matrix(report), PhaseChart(report), Failures(report));
 }
 

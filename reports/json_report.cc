@@ -53,6 +53,7 @@ nlohmann::json ReportToJson(const RunReport& report) {
           {"host", report.host},
           {"accel", report.accel},
           {"accel_reason", report.accel_reason},
+          {"cpu", report.cpu},
           {"host_reference", report.host_reference},
           {"timeout_scale", report.timeout_scale},
           {"interrupted", report.interrupted},
@@ -70,6 +71,7 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
     report.started_at = j.at("started_at").get<std::string>();
     report.accel = j.at("accel").get<std::string>();
     report.accel_reason = j.value("accel_reason", "");
+    report.cpu = j.value("cpu", "");
     report.host = j.at("host");
     report.host_reference = j.value("host_reference", nlohmann::json());
     report.timeout_scale = j.value("timeout_scale", 1.0);

@@ -21,6 +21,7 @@ BootMode BootModeFor(const std::string& boot) {
 MachineDescription DescribeExternalMachine(const RunRequest& request, const RunOptions& options, VmSession& session) {
   const auto& x = *request.external;
   MachineDescription machine{.accel = options.accel,
+                             .cpu = options.cpu,
                              .memory_mb = x.memory_mb,
                              .serial_log = session.console_log(),
                              .console_socket = session.console_socket(),
@@ -78,6 +79,7 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
   const auto& m = request.manifest;
   MachineDescription machine{.boot = BootModeFor(m.boot),
                              .accel = options.accel,
+                             .cpu = options.cpu,
                              .serial_log = session.console_log(),
                              .qmp_socket = session.qmp_socket(),
                              .agent_socket = session.agent_socket(),

@@ -47,6 +47,7 @@ struct RunReport {
   std::string started_at;  ///< UTC, ISO 8601
   std::string accel;
   std::string accel_reason;
+  std::string cpu;         ///< the guests' QEMU -cpu
   nlohmann::json host;     ///< hostname, kernel, qemu version, cpus
   nlohmann::json host_reference;  ///< the calibration boot (HostReference as JSON); null: none
   double timeout_scale = 1;       ///< what every timeout was multiplied by

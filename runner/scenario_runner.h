@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 
 struct RunOptions {
   std::string accel = "tcg";
+  std::string cpu;  ///< QEMU -cpu (--cpu); empty: the accelerator's default
   /// Multiplies every timeout: the host reference's scale times
   /// LIVECHECK_TIMEOUT_SCALE (see TimeoutScaleFor).
   double timeout_scale = 1.0;

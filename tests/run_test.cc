@@ -123,11 +123,15 @@ TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
   EXPECT_NE(ReadFile(dir_->path() / "controls/report.html").find("id=\"phase-chart\""), std::string::npos);
 }
 
+// Run with QEMU's `max` CPU instead of the default TCG model (--cpu): the
+// verdicts do not depend on it, and the report says which one ran.
 TEST_F(RunTest, RamCopySurvivesUnplugOnlyWithARealRamCopy) {
-  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/ram-copy.toml"}, "ram-copy"),
-                       .timeout = std::chrono::minutes(10)});
+  auto argv = RunArgv({"fixtures/scenarios/ram-copy.toml"}, "ram-copy");
+  argv.insert(argv.end(), {"--cpu", "max"});
+  auto r = RunProcess({.argv = argv, .timeout = std::chrono::minutes(10)});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   auto report = Report("ram-copy");
+  EXPECT_EQ(report["cpu"], "max");
   EXPECT_EQ(Checks(report, "good-toram")["ram-copy"], "PASS") << r.out;
   EXPECT_EQ(Checks(report, "good")["ram-copy"], "FAIL") << r.out;           // the control
   EXPECT_EQ(Checks(report, "bad-fake-toram")["ram-copy"], "FAIL") << r.out;  // the negative control
@@ -220,6 +224,15 @@ TEST_F(RunTest, BadScenarioIsBadInput) {
   auto shard = RunArgv({"fixtures/scenarios/hang.toml"}, "shard");
   shard.insert(shard.end(), {"--shard", "3/2"});
   EXPECT_EQ(RunProcess({.argv = shard}).exit_code, 2);
+  // A CPU model this QEMU does not know is refused before anything boots.
+  auto cpu = RunArgv({"fixtures/scenarios/hang.toml"}, "cpu");
+  cpu.insert(cpu.end(), {"--cpu", "Pentium-9000,+avx2"});
+  auto bad_cpu = RunProcess({.argv = cpu});
+  EXPECT_EQ(bad_cpu.exit_code, 2);
+  EXPECT_EQ(bad_cpu.err,
+            "livecheck: --cpu 'Pentium-9000,+avx2': this QEMU has no CPU model 'Pentium-9000' "
+            "(see qemu-system-x86_64 -cpu help)\n");
+  EXPECT_FALSE(fs::exists(dir_->path() / "cpu" / "report.json"));
 }
 
 TEST_F(RunTest, SigtermMidRunLeavesNoQemuAndWritesPartialReport) {
