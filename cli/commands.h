@@ -41,10 +41,15 @@ struct RunArgs {
   std::string kernel_entry = "auto";  ///< direct boots: auto (PVH when built) or bzimage
   std::string cpu;  ///< QEMU -cpu; empty: x86-64-v2 under TCG, qemu64 under KVM
   std::vector<std::string> connect;  ///< libvirt URIs; runs are spread over them
+  std::string evidence;  ///< write an evidence bundle here (must not exist)
+  std::string sign_key;  ///< Ed25519 private key (PEM) to sign it with
+  std::string version;   ///< "livecheck 0.1.0 (git ...)", for the bundle
 };
 int RunRunCommand(const RunArgs& args);
 
 int RunDoctorCommand(const std::string& images);
+
+int RunVerifyCommand(const std::string& dir, const std::string& key);
 
 struct BenchArgs {
   std::string backends = "overlay,unionfs-fuse,fuse-overlayfs,aufs";

@@ -24,7 +24,8 @@ namespace {
 int Main(int argc, char** argv) {
   CLI::App app{"livecheck: build and verify Linux live images"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", fmt::format("livecheck {} (git {})", LIVECHECK_VERSION, LIVECHECK_GIT_REVISION));
+  const std::string version = fmt::format("livecheck {} (git {})", LIVECHECK_VERSION, LIVECHECK_GIT_REVISION);
+  app.set_version_flag("--version", version);
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   BuildArgs build_args{.jobs = cores};
@@ -35,6 +36,7 @@ int Main(int argc, char** argv) {
   build->add_option("--jobs,-j", build_args.jobs, "Variants built at once")->check(CLI::Range(1, 64))->capture_default_str();
 
   RunArgs run_args{.jobs = cores};
+  run_args.version = version;
   auto* run = app.add_subcommand("run", "Boot variants in QEMU, run scenarios and checks, write reports");
   run->add_option("scenarios", run_args.scenarios, "Scenario files or directories (default: scenarios/)");
   run->add_option("--variant", run_args.variants, "Only these variants (repeatable)");
@@ -64,6 +66,10 @@ int Main(int argc, char** argv) {
   run->add_option("--cpu", run_args.cpu,
                   "QEMU CPU model of the guests (qemu backend), e.g. max for an x86-64-v3 image "
                   "(default: x86-64-v2 under TCG, qemu64 under KVM)");
+  run->add_option("--evidence", run_args.evidence,
+                  "Also write an evidence bundle to this new directory (reports, logs, scenarios, input hashes, "
+                  "host facts, a manifest of SHA-256s; see livecheck verify)");
+  run->add_option("--sign-key", run_args.sign_key, "With --evidence: sign the manifest with this Ed25519 key (PEM)");
   run->add_flag("--no-disk-diff", run_args.no_disk_diff,
                 "Do not list the files that changed on a written disk (libguestfs, ~10 s per disk)");
   run->add_option("--image", run_args.image, "Test this live medium (USB image or ISO) instead of built variants");
@@ -112,6 +118,11 @@ int Main(int argc, char** argv) {
   compare->add_option("--threshold", threshold, "Percent worse that counts (if also beyond the repetitions' range)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
 
+  std::string verify_dir, verify_key;
+  auto* verify = app.add_subcommand("verify", "Check an evidence bundle: every file, the signature, every verdict");
+  verify->add_option("dir", verify_dir, "The bundle (run --evidence DIR)")->required();
+  verify->add_option("--key", verify_key, "The signer's Ed25519 public key (PEM)");
+
   std::string doctor_images = "out/images";
   auto* doctor = app.add_subcommand("doctor", "Show what this host has and what is missing");
   doctor->add_option("--images", doctor_images, "Image directory (for the KVM probe)")->capture_default_str();
@@ -138,6 +149,7 @@ int Main(int argc, char** argv) {
     if (*build) rc = RunBuildCommand(build_args);
     if (*run) rc = RunRunCommand(run_args);
     if (*doctor) rc = RunDoctorCommand(doctor_images);
+    if (*verify) rc = RunVerifyCommand(verify_dir, verify_key);
     if (*bench) rc = RunBenchCommand(bench_args);
     if (*compare) rc = RunCompareCommand(baseline, current, threshold, compare_raw);
   } catch (const Error& e) {

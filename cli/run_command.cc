@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <ctime>
 #include <optional>
+#include <set>
 #include <iostream>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "builder/image_builder.h"
 #include "builder/kernel_entry.h"
 #include "builder/manifest.h"
+#include "builder/rootfs.h"
 #include "cli/commands.h"
 #include "cli/live_status.h"
 #include "common/error.h"
@@ -32,6 +34,8 @@
 #include "machine/qemu_process.h"
 #include "runner/run_scheduler.h"
 #include "runner/scenario.h"
+#include "reports/bundle_signature.h"
+#include "reports/evidence_bundle.h"
 #include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/junit_writer.h"
@@ -224,6 +228,57 @@ RunPlan PlanExternalImage(const RunArgs& args, std::vector<Scenario> scenarios) 
   return plan;
 }
 
+// What the runs read, for the evidence bundle: each variant's files (or the
+// medium, kernel and initrd), the internal disk, firmware, QEMU, livecheck
+// and its agent. Hashed, not copied: a court gets the digests, the owner
+// keeps the images.
+std::vector<std::pair<std::string, fs::path>> EvidenceInputs(const std::vector<RunRequest>& requests,
+                                                             const RunOptions& options) {
+  std::vector<std::pair<std::string, fs::path>> inputs;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& role, const fs::path& path) {
+    std::error_code ec;
+    if (path.empty() || !fs::is_regular_file(path, ec) || !seen.insert(fs::absolute(path).string()).second) return;
+    inputs.emplace_back(role, path);
+  };
+  bool uefi = false;
+  for (const auto& r : requests) {
+    if (r.external) {
+      add("image", r.external->image);
+      add("kernel", r.external->kernel);
+      add("initrd", r.external->initrd);
+      uefi = uefi || r.external->boot == "usb-uefi";
+      continue;
+    }
+    uefi = uefi || r.manifest.boot == "usb-uefi";
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(r.variant_dir, ec))
+      add("variant " + r.manifest.variant + ": " + e.path().filename().string(), e.path());
+  }
+  add("internal disk", options.internal_disk_image);
+  if (uefi) add("firmware", "/usr/share/OVMF/OVMF_CODE_4M.fd");
+  add("firmware", "/usr/share/seabios/bios-256k.bin");
+  add("qemu", "/usr/bin/qemu-system-x86_64");
+  add("livecheck", "/proc/self/exe");
+  add("agent", AgentPath());
+  return inputs;
+}
+
+void WriteEvidence(const RunArgs& args, const RunReport& report, const std::vector<Scenario>& scenarios,
+                   const std::vector<RunRequest>& requests, const RunOptions& options) {
+  EvidenceBundleSpec spec{.report_dir = args.report_dir, .inputs = EvidenceInputs(requests, options),
+                          .sign_key = args.sign_key};
+  for (const auto& s : scenarios)
+    if (!s.file.empty()) spec.scenarios.push_back(s.file);
+  auto qemu = RunProcess({.argv = {"qemu-system-x86_64", "--version"}}).out;
+  spec.facts = {{"livecheck", args.version}, {"qemu_version", qemu.substr(0, qemu.find('\n'))}, {"host", report.host},
+                {"accel", report.accel}, {"accel_reason", report.accel_reason}, {"cpu", report.cpu},
+                {"host_reference", report.host_reference}, {"timeout_scale", report.timeout_scale},
+                {"checks", args.checks}, {"image", args.image}, {"boot", args.boot}, {"append", args.append}};
+  WriteEvidenceBundle(spec, args.evidence);
+  Say(fmt::format("evidence: {} ({})", args.evidence, args.sign_key.empty() ? "unsigned" : "signed"));
+}
+
 }  // namespace
 
 int RunRunCommand(const RunArgs& args) {
@@ -235,6 +290,10 @@ int RunRunCommand(const RunArgs& args) {
     scenario_paths.push_back(DefaultDataPath("scenarios", "scenarios", ExecutableDir()));
   auto scenarios = scenario_paths.empty() ? std::vector<Scenario>{} : LoadScenarios(scenario_paths);
   std::pair<int, int> shard = args.shard.empty() ? std::pair{1, 1} : ParseShard(args.shard);
+  if (!args.sign_key.empty() && args.evidence.empty()) throw Error("--sign-key goes with --evidence");
+  if (!args.evidence.empty() && fs::exists(args.evidence))
+    throw Error(fmt::format("--evidence {}: already exists (a bundle is never overwritten)", args.evidence));
+  if (!args.sign_key.empty()) SignEd25519("", args.sign_key);  // a bad key is bad input before anything boots
   if (!HaveExecutable("qemu-system-x86_64") || !HaveExecutable("qemu-img"))
     throw Error("QEMU is not installed (apt-get install qemu-system-x86 qemu-utils)", kExitEnvironment);
   if (!args.cpu.empty()) {
@@ -301,6 +360,7 @@ int RunRunCommand(const RunArgs& args) {
   std::cout << "\n" << TerminalSummary(report);
   WriteReports(report, args.report_dir);
   Say(fmt::format("reports: {0}/report.json {0}/junit.xml {0}/report.html", args.report_dir));
+  if (!args.evidence.empty()) WriteEvidence(args, report, scenarios, requests, options);
 
   if (report.interrupted) return kExitInterrupted;
   for (const auto& r : report.results)

@@ -71,11 +71,16 @@ TEST_F(LibvirtTest, SameVerdictsAsTheDirectBackend) {
   EXPECT_TRUE(LivecheckDomains().empty());
 }
 
-// The stick is hot-unplugged through libvirt's device detach.
+// The stick is hot-unplugged through libvirt's device detach. The run's
+// evidence bundle verifies as the QEMU backend's does.
 TEST_F(LibvirtTest, RamCopyUnplugsThroughLibvirt) {
   auto dir = testing::MakeTestDir();
-  auto r = RunProcess({.argv = Argv(dir.path(), "ram-copy.toml", {"--variant", "good-toram", "--variant", "bad-fake-toram"}),
+  auto evidence = dir.path() / "evidence";
+  auto r = RunProcess({.argv = Argv(dir.path(), "ram-copy.toml", {"--variant", "good-toram", "--variant", "bad-fake-toram",
+                                                                  "--evidence", evidence.string()}),
                        .timeout = std::chrono::minutes(10)});
+  auto verify = RunProcess({.argv = {LIVECHECK_BINARY, "verify", evidence.string()}});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   auto report = nlohmann::json::parse(ReadFile(dir.path() / "report/report.json"));
   for (const auto& result : report["results"])

@@ -124,14 +124,45 @@ TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
 }
 
 // Run with QEMU's `max` CPU instead of the default TCG model (--cpu): the
-// verdicts do not depend on it, and the report says which one ran.
+// verdicts do not depend on it, and the report says which one ran. The
+// run's signed evidence bundle verifies with the signer's key only, and
+// verify names a changed console log.
 TEST_F(RunTest, RamCopySurvivesUnplugOnlyWithARealRamCopy) {
+  auto keys = dir_->path() / "keys";
+  fs::create_directories(keys);
+  RunChecked({.argv = {"openssl", "genpkey", "-algorithm", "ed25519", "-out", (keys / "signer.pem").string()}});
+  RunChecked({.argv = {"openssl", "pkey", "-in", (keys / "signer.pem").string(), "-pubout", "-out",
+                       (keys / "signer.pub").string()}});
+  RunChecked({.argv = {"openssl", "genpkey", "-algorithm", "ed25519", "-out", (keys / "other.pem").string()}});
+  auto evidence = dir_->path() / "ram-copy-evidence";
   auto argv = RunArgv({"fixtures/scenarios/ram-copy.toml"}, "ram-copy");
-  argv.insert(argv.end(), {"--cpu", "max"});
+  argv.insert(argv.end(), {"--cpu", "max", "--evidence", evidence.string(), "--sign-key", (keys / "signer.pem").string()});
   auto r = RunProcess({.argv = argv, .timeout = std::chrono::minutes(10)});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   auto report = Report("ram-copy");
   EXPECT_EQ(report["cpu"], "max");
+
+  auto verify = [&](const fs::path& key) {
+    std::vector<std::string> v = {LIVECHECK_BINARY, "verify", evidence.string()};
+    if (!key.empty()) v.insert(v.end(), {"--key", key.string()});
+    return RunProcess({.argv = v});
+  };
+  auto ok = verify(keys / "signer.pub");
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("ok   3 verdicts follow from their checks"), std::string::npos) << ok.out;
+  EXPECT_NE(ReadFile(evidence / "inputs.json").find("\"qemu\""), std::string::npos);
+  EXPECT_NE(ReadFile(evidence / "host.json").find("\"cpu\": \"max\""), std::string::npos);
+  EXPECT_EQ(verify(keys / "other.pem").exit_code, 1);
+  fs::path log;
+  for (const auto& e : fs::directory_iterator(evidence / "report/logs")) log = e.path();
+  ASSERT_FALSE(log.empty());
+  auto text = ReadFile(log);
+  text[text.size() / 2] ^= 1;
+  WriteFileAtomic(log, text);
+  auto tampered = verify(keys / "signer.pub");
+  EXPECT_EQ(tampered.exit_code, 1);
+  EXPECT_NE(tampered.out.find("FAIL report/logs/" + log.filename().string() + ": changed"), std::string::npos)
+      << tampered.out;
   EXPECT_EQ(Checks(report, "good-toram")["ram-copy"], "PASS") << r.out;
   EXPECT_EQ(Checks(report, "good")["ram-copy"], "FAIL") << r.out;           // the control
   EXPECT_EQ(Checks(report, "bad-fake-toram")["ram-copy"], "FAIL") << r.out;  // the negative control
