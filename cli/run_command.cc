@@ -270,8 +270,7 @@ void WriteEvidence(const RunArgs& args, const RunReport& report, const std::vect
                           .sign_key = args.sign_key};
   for (const auto& s : scenarios)
     if (!s.file.empty()) spec.scenarios.push_back(s.file);
-  auto qemu = RunProcess({.argv = {"qemu-system-x86_64", "--version"}}).out;
-  spec.facts = {{"livecheck", args.version}, {"qemu_version", qemu.substr(0, qemu.find('\n'))}, {"host", report.host},
+  spec.facts = {{"livecheck", args.version}, {"qemu_version", report.host.value("qemu", "")}, {"host", report.host},
                 {"accel", report.accel}, {"accel_reason", report.accel_reason}, {"cpu", report.cpu},
                 {"host_reference", report.host_reference}, {"timeout_scale", report.timeout_scale},
                 {"checks", args.checks}, {"image", args.image}, {"boot", args.boot}, {"append", args.append}};
@@ -291,8 +290,7 @@ int RunRunCommand(const RunArgs& args) {
   auto scenarios = scenario_paths.empty() ? std::vector<Scenario>{} : LoadScenarios(scenario_paths);
   std::pair<int, int> shard = args.shard.empty() ? std::pair{1, 1} : ParseShard(args.shard);
   if (!args.sign_key.empty() && args.evidence.empty()) throw Error("--sign-key goes with --evidence");
-  if (!args.evidence.empty() && fs::exists(args.evidence))
-    throw Error(fmt::format("--evidence {}: already exists (a bundle is never overwritten)", args.evidence));
+  if (!args.evidence.empty()) CheckEvidenceTarget(args.evidence);
   if (!args.sign_key.empty()) SignEd25519("", args.sign_key);  // a bad key is bad input before anything boots
   if (!HaveExecutable("qemu-system-x86_64") || !HaveExecutable("qemu-img"))
     throw Error("QEMU is not installed (apt-get install qemu-system-x86 qemu-utils)", kExitEnvironment);

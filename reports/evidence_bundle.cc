@@ -59,9 +59,11 @@ nlohmann::json Manifest(const fs::path& stage, const fs::path& sign_key) {
 void CheckVerdicts(const fs::path& dir, BundleVerdict& verdict) {
   const std::string where = "report/report.json";
   if (!fs::exists(dir / where)) return;  // a missing file is a finding already
+  nlohmann::json j;
   RunReport report;
   try {
-    report = ReportFromJson(ParseUntrustedJson(ReadFile(dir / where)), where);
+    j = ParseUntrustedJson(ReadFile(dir / where));
+    report = ReportFromJson(j, where);
   } catch (const std::exception& e) {
     verdict.findings.push_back(fmt::format("{}: unreadable: {}", where, e.what()));
     return;
@@ -74,7 +76,6 @@ void CheckVerdicts(const fs::path& dir, BundleVerdict& verdict) {
                                              r.repetition, StatusName(r.status), StatusName(expected)));
     (r.status == Status::kPass ? passed : r.status == Status::kFail ? failed : errors) += 1;
   }
-  auto j = ParseUntrustedJson(ReadFile(dir / where));
   const auto& summary = j.value("summary", nlohmann::json::object());
   if (summary.value("passed", -1) != passed || summary.value("failed", -1) != failed ||
       summary.value("errors", -1) != errors)
@@ -85,8 +86,12 @@ void CheckVerdicts(const fs::path& dir, BundleVerdict& verdict) {
 
 }  // namespace
 
-void WriteEvidenceBundle(const EvidenceBundleSpec& spec, const fs::path& dir) {
+void CheckEvidenceTarget(const fs::path& dir) {
   if (fs::exists(dir)) throw Error(fmt::format("--evidence {}: already exists (a bundle is never overwritten)", dir.string()));
+}
+
+void WriteEvidenceBundle(const EvidenceBundleSpec& spec, const fs::path& dir) {
+  CheckEvidenceTarget(dir);
   auto parent = fs::absolute(dir).parent_path();
   fs::create_directories(parent);
   TempDir stage(parent, "." + dir.filename().string() + ".partial-");
@@ -129,11 +134,13 @@ BundleVerdict VerifyEvidenceBundle(const fs::path& dir, const fs::path& public_k
   for (const auto& f : FilesUnder(dir))
     if (f != kManifest && f != kSignature) present.insert(f);
   for (const auto& [path, digest] : listed) {
-    if (!present.count(path))
+    if (!present.count(path)) {
       verdict.findings.push_back(path + ": missing");
-    else if (Sha256File(dir / path) != digest)
-      verdict.findings.push_back(fmt::format("{}: changed (sha256 {}, the manifest says {})", path,
-                                             Sha256File(dir / path), digest));
+      continue;
+    }
+    auto actual = Sha256File(dir / path);
+    if (actual != digest)
+      verdict.findings.push_back(fmt::format("{}: changed (sha256 {}, the manifest says {})", path, actual, digest));
   }
   for (const auto& path : present)
     if (!listed.count(path)) verdict.findings.push_back(path + ": not in the manifest");

@@ -25,6 +25,9 @@ struct EvidenceBundleSpec {
   fs::path sign_key;                                    ///< Ed25519 private key (PEM); empty: unsigned
 };
 
+/// Throws Error (bad input) when `dir` exists: a bundle is never overwritten.
+void CheckEvidenceTarget(const fs::path& dir);
+
 /// Writes the bundle to `dir` (which must not exist) through a staging
 /// directory beside it, so a failure leaves nothing half-written.
 void WriteEvidenceBundle(const EvidenceBundleSpec& spec, const fs::path& dir);
