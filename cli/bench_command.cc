@@ -24,6 +24,8 @@
 #include "runner/run_scheduler.h"
 #include "reports/bench_report.h"
 #include "reports/compare.h"
+#include "reports/flaky_counts.h"
+#include "reports/json_report.h"
 #include "reports/phase_statistics.h"
 
 namespace livecheck {
@@ -176,6 +178,11 @@ int RunCompareCommand(const std::string& baseline, const std::string& current, d
   for (const auto& r : rows) regressions += r.regression;
   std::cout << fmt::format("{} figure(s) compared, {} regression(s) (threshold {:.1f}%, beyond the repetitions' range)\n",
                            rows.size(), regressions, threshold);
+  // Shown, not gated: a rising flake rate is the runner's, not the image's.
+  if (ReportKind(cur) == "run")
+    std::cout << "flaky infrastructure per variant (baseline -> current):\n"
+              << FlakyComparison(CountFlaky(ReportFromJson(base, baseline).results),
+                                 CountFlaky(ReportFromJson(cur, current).results));
   return regressions == 0 ? kExitOk : kExitCheckFailed;
 }
 

@@ -22,6 +22,7 @@ struct RunArgs {
   std::string shard;  ///< "K/N"
   int jobs = 1;
   int repeat = 1;
+  int retry_errors = 0;  ///< --retry-errors: reruns of an infrastructure ERROR
   double timeout = 0;  ///< seconds; 0: each scenario's own
   bool recalibrate = false;  ///< measure the host reference even if cached
   bool keep = false;

@@ -47,6 +47,10 @@ int Main(int argc, char** argv) {
   run->add_option("-j,--jobs", run_args.jobs, "VMs at once")->check(CLI::Range(1, 64))->capture_default_str();
   run->add_option("--repeat", run_args.repeat, "Runs of every pair (timings: min/median/max)")
       ->check(CLI::Range(1, 100))->capture_default_str();
+  run->add_option("--retry-errors", run_args.retry_errors,
+                  "Rerun a run whose ERROR is the infrastructure's (QEMU killed, a channel timed out) up to N more "
+                  "times; FAILs and the image's ERRORs never")
+      ->check(CLI::Range(0, 10))->capture_default_str();
   run->add_option("--accel", run_args.accel, "auto (probe KVM with a real boot), kvm or tcg")
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}))->capture_default_str();
   run->add_option("--shard", run_args.shard, "Run only shard K of N (K/N)");
@@ -68,7 +72,7 @@ int Main(int argc, char** argv) {
                   "(default: x86-64-v2 under TCG, qemu64 under KVM)");
   run->add_option("--evidence", run_args.evidence,
                   "Also write an evidence bundle to this new directory (reports, logs, scenarios, input hashes, "
-                  "host facts, a manifest of SHA-256s; see livecheck verify)");
+                  "host facts, a manifest of SHA-256s; a name ending in .tar: one tar archive; see livecheck verify)");
   run->add_option("--sign-key", run_args.sign_key, "With --evidence: sign the manifest with this Ed25519 key (PEM)");
   run->add_flag("--no-disk-diff", run_args.no_disk_diff,
                 "Do not list the files that changed on a written disk (libguestfs, ~10 s per disk)");
@@ -120,7 +124,7 @@ int Main(int argc, char** argv) {
 
   std::string verify_dir, verify_key;
   auto* verify = app.add_subcommand("verify", "Check an evidence bundle: every file, the signature, every verdict");
-  verify->add_option("dir", verify_dir, "The bundle (run --evidence DIR)")->required();
+  verify->add_option("dir", verify_dir, "The bundle (run --evidence DIR or DIR.tar)")->required();
   verify->add_option("--key", verify_key, "The signer's Ed25519 public key (PEM)");
 
   std::string doctor_images = "out/images";

@@ -268,6 +268,14 @@ void WriteEvidence(const RunArgs& args, const RunReport& report, const std::vect
                    const std::vector<RunRequest>& requests, const RunOptions& options) {
   EvidenceBundleSpec spec{.report_dir = args.report_dir, .inputs = EvidenceInputs(requests, options),
                           .sign_key = args.sign_key};
+  // Each variant's file list, so verify can decide ram-copy again.
+  std::set<std::string> variants;
+  for (const auto& r : requests) {
+    std::error_code ec;
+    auto manifest = r.variant_dir / "manifest.json";
+    if (!r.external && fs::is_regular_file(manifest, ec) && variants.insert(r.manifest.variant).second)
+      spec.copies.emplace_back("variants/" + r.manifest.variant + "/manifest.json", manifest);
+  }
   for (const auto& s : scenarios)
     if (!s.file.empty()) spec.scenarios.push_back(s.file);
   spec.facts = {{"livecheck", args.version}, {"qemu_version", report.host.value("qemu", "")}, {"host", report.host},
@@ -342,7 +350,7 @@ int RunRunCommand(const RunArgs& args) {
 
   // 5. Run, then report. A terminal gets a live line per running VM; CI logs get plain lines.
   Say(fmt::format("running {} scenario run(s), {} at once", requests.size(), args.jobs));
-  ScheduleOptions schedule{.jobs = args.jobs, .progress = Say};
+  ScheduleOptions schedule{.jobs = args.jobs, .retry_errors = args.retry_errors, .progress = Say};
   LiveStatus live;
   if (isatty(STDOUT_FILENO)) {
     schedule.progress = [&](const std::string& line) { live.Log(line); };

@@ -12,13 +12,22 @@ nlohmann::json ResolvedBudget::ToJson() const {
   return j;
 }
 
+ResolvedBudget ResolvedBudget::FromJson(const nlohmann::json& j) {
+  ResolvedBudget b;
+  if (!j.is_object()) return b;
+  if (j.contains("seconds") && j["seconds"].is_number()) b.seconds = j["seconds"].get<double>();
+  if (j.contains("basis") && j["basis"].is_string()) b.basis = j["basis"].get<std::string>();
+  if (j.contains("error") && j["error"].is_string()) b.error = j["error"].get<std::string>();
+  return b;
+}
+
 bool BootTimedInHostClock(const std::vector<std::string>& expected) {
   return std::find(expected.begin(), expected.end(), "root-ready") == expected.end();
 }
 
 CheckResult CheckBootTiming(const std::vector<PhaseTiming>& phases, const std::vector<std::string>& expected,
                             const ResolvedBudget& budget) {
-  nlohmann::json evidence = {{"phases", nlohmann::json::array()}, {"budget", budget.ToJson()}};
+  nlohmann::json evidence = {{"phases", nlohmann::json::array()}, {"budget", budget.ToJson()}, {"expected", expected}};
   for (const auto& p : phases)
     evidence["phases"].push_back(
         {{"phase", p.phase}, {"guest_seconds", p.guest_seconds}, {"host_seconds", p.host_seconds}});

@@ -16,6 +16,7 @@ struct ResolvedBudget {
   std::string basis;    ///< "3x the host reference of 1.85 s", "15 s as written"
   std::string error;    ///< a relative budget without a reference: why
   nlohmann::json ToJson() const;
+  static ResolvedBudget FromJson(const nlohmann::json& j);  ///< untrusted: missing fields stay empty
 };
 
 /// boot-timing: every expected phase reported, in order, and (when the

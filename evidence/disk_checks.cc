@@ -8,13 +8,32 @@
 namespace livecheck {
 
 nlohmann::json ToJson(const DiskEvidence& d) {
-  return {{"drive", d.drive},
-          {"image", d.image},
-          {"sha256_before", d.hash_before},
-          {"sha256_after", d.hash_after},
-          {"wr_operations", d.wr_operations},
-          {"wr_bytes", d.wr_bytes},
-          {"overlay_allocated_bytes", d.overlay_allocated_bytes}};
+  nlohmann::json j = {{"drive", d.drive},
+                      {"image", d.image},
+                      {"sha256_before", d.hash_before},
+                      {"sha256_after", d.hash_after},
+                      {"wr_operations", d.wr_operations},
+                      {"wr_bytes", d.wr_bytes},
+                      {"overlay_allocated_bytes", d.overlay_allocated_bytes}};
+  if (!d.written_extents.empty()) {
+    j["write_map"] = nlohmann::json::array();
+    for (const auto& [offset, length] : d.written_extents) j["write_map"].push_back({offset, length});
+    if (d.written_extents_truncated) j["write_map_truncated"] = true;
+  }
+  return j;
+}
+
+DiskEvidence DiskEvidenceFromJson(const nlohmann::json& j) {
+  DiskEvidence d{.drive = StringField(j, "drive"), .image = StringField(j, "image"),
+                 .hash_before = StringField(j, "sha256_before"), .hash_after = StringField(j, "sha256_after"),
+                 .wr_operations = IntField(j, "wr_operations", 0), .wr_bytes = IntField(j, "wr_bytes", 0),
+                 .overlay_allocated_bytes = IntField(j, "overlay_allocated_bytes", 0)};
+  if (j.is_object() && j.contains("write_map") && j["write_map"].is_array())
+    for (const auto& e : j["write_map"])
+      if (e.is_array() && e.size() == 2 && e[0].is_number_integer() && e[1].is_number_integer())
+        d.written_extents.push_back({e[0].get<int64_t>(), e[1].get<int64_t>()});
+  d.written_extents_truncated = BoolField(j, "write_map_truncated", false);
+  return d;
 }
 
 CheckResult CheckNoDiskWrites(const std::vector<DiskEvidence>& disks) {

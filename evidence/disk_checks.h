@@ -12,6 +12,8 @@ namespace livecheck {
 
 /// The evidence form of one disk, as the disk checks report it.
 nlohmann::json ToJson(const DiskEvidence& disk);
+/// Back from that form (untrusted JSON: missing fields are zero or empty).
+DiskEvidence DiskEvidenceFromJson(const nlohmann::json& j);
 
 /// no-disk-writes: zero write operations and bytes on every drive over the
 /// session, original images hash the same, nothing allocated in overlays.

@@ -9,7 +9,12 @@ namespace livecheck {
 DiskEvidence DiskEvidenceAfterRun(const std::string& drive, const fs::path& image, const std::string& hash_before,
                                   const fs::path& overlay, const nlohmann::json& blockstats) {
   DiskEvidence e{.drive = drive, .image = image.string(), .hash_before = hash_before, .hash_after = Sha256File(image)};
-  if (!overlay.empty()) e.overlay_allocated_bytes = OverlayAllocatedBytes(overlay);
+  if (!overlay.empty()) {
+    auto allocation = OverlayAllocationOf(overlay);
+    e.overlay_allocated_bytes = allocation.bytes;
+    e.written_extents = std::move(allocation.extents);
+    e.written_extents_truncated = allocation.truncated;
+  }
   if (blockstats.is_array())
     for (const auto& s : blockstats)
       if (StringField(s, "device") == drive) {
@@ -19,12 +24,40 @@ DiskEvidence DiskEvidenceAfterRun(const std::string& drive, const fs::path& imag
   return e;
 }
 
-int64_t OverlayAllocatedBytes(const fs::path& overlay) {
+OverlayAllocation ParseOverlayMap(const nlohmann::json& map) {
+  OverlayAllocation a;
+  if (!map.is_array()) return a;
+  for (const auto& extent : map) {
+    if (IntField(extent, "depth", 1) != 0 || !BoolField(extent, "data", false)) continue;
+    int64_t offset = IntField(extent, "start", 0), length = IntField(extent, "length", 0);
+    a.bytes += length;
+    if (!a.extents.empty() && a.extents.back().first + a.extents.back().second == offset)
+      a.extents.back().second += length;  // qemu-img splits runs at cluster boundaries
+    else if (a.extents.size() < kMaxWriteMapExtents)
+      a.extents.push_back({offset, length});
+    else
+      a.truncated = true;
+  }
+  return a;
+}
+
+OverlayAllocation OverlayAllocationOf(const fs::path& overlay) {
   auto map = RunChecked({.argv = {"qemu-img", "map", "--output=json", overlay.string()}});
-  int64_t bytes = 0;
-  for (const auto& extent : nlohmann::json::parse(map.out))
-    if (IntField(extent, "depth", 1) == 0 && BoolField(extent, "data", false)) bytes += IntField(extent, "length", 0);
-  return bytes;
+  return ParseOverlayMap(nlohmann::json::parse(map.out));
+}
+
+nlohmann::json BlockCounterSample(double at, const std::string& after, const nlohmann::json& blockstats) {
+  nlohmann::json drives = nlohmann::json::object();
+  if (blockstats.is_array())
+    for (const auto& s : blockstats) {
+      auto stats = ObjectField(s, "stats");
+      nlohmann::json counters = nlohmann::json::object();
+      for (const char* key : {"rd_operations", "rd_bytes", "wr_operations", "wr_bytes"})
+        counters[key] = IntField(stats, key, 0);
+      std::string device = StringField(s, "device");
+      if (!device.empty()) drives[device] = counters;
+    }
+  return {{"at_seconds", at}, {"after", after}, {"drives", drives}};
 }
 
 nlohmann::json MergeBlockstats(const nlohmann::json& earlier, const nlohmann::json& later) {

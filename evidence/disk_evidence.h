@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,7 +21,23 @@ struct DiskEvidence {
   std::string hash_before, hash_after;
   int64_t wr_operations = 0, wr_bytes = 0;
   int64_t overlay_allocated_bytes = 0;  ///< data written into the qcow2 overlay
+  /// The write map: where in the disk the guest's data landed (offset,
+  /// length), from the overlay's allocation; at most kMaxWriteMapExtents.
+  std::vector<std::pair<int64_t, int64_t>> written_extents;
+  bool written_extents_truncated = false;
 };
+
+inline constexpr size_t kMaxWriteMapExtents = 4096;
+
+/// A qcow2 overlay's data written by the guest (depth 0 of `qemu-img map`).
+struct OverlayAllocation {
+  int64_t bytes = 0;
+  std::vector<std::pair<int64_t, int64_t>> extents;  ///< (offset, length), at most kMaxWriteMapExtents
+  bool truncated = false;
+};
+OverlayAllocation OverlayAllocationOf(const fs::path& overlay);
+/// Parses `qemu-img map --output=json` (pure, for tests).
+OverlayAllocation ParseOverlayMap(const nlohmann::json& map);
 
 /// The evidence of one disk after the run: `image` hashed again, its
 /// overlay's allocation (empty `overlay`: attached read-only), and the
@@ -27,8 +45,11 @@ struct DiskEvidence {
 DiskEvidence DiskEvidenceAfterRun(const std::string& drive, const fs::path& image, const std::string& hash_before,
                                   const fs::path& overlay, const nlohmann::json& blockstats);
 
-/// Bytes of guest data in a qcow2 overlay (depth-0 data extents of `qemu-img map`).
-int64_t OverlayAllocatedBytes(const fs::path& overlay);
+
+/// One point of the counters over time: `blockstats` (query-blockstats'
+/// shape) reduced to each drive's read and write counters, at host seconds
+/// `at` since QEMU started, after the part of the run named `after`.
+nlohmann::json BlockCounterSample(double at, const std::string& after, const nlohmann::json& blockstats);
 
 /// Merges two query-blockstats answers: a drive removed later (the unplugged
 /// stick) keeps its last counters.

@@ -25,7 +25,9 @@ std::string LastLibvirtError() {
 nlohmann::json DiskStats(virDomainPtr dom, const char* target, const char* drive) {
   virDomainBlockStatsStruct stats{};
   if (virDomainBlockStats(dom, target, &stats, sizeof stats) != 0) return nullptr;
-  return {{"device", drive}, {"stats", {{"wr_operations", stats.wr_req}, {"wr_bytes", stats.wr_bytes}}}};
+  return {{"device", drive},
+          {"stats", {{"wr_operations", stats.wr_req}, {"wr_bytes", stats.wr_bytes}, {"rd_operations", stats.rd_req},
+                     {"rd_bytes", stats.rd_bytes}}}};
 }
 
 }  // namespace

@@ -41,13 +41,14 @@ QemuProcess::QemuProcess(const std::vector<std::string>& argv, const fs::path& o
 QemuProcess::~QemuProcess() { Kill(); }
 
 std::optional<int> QemuProcess::WaitExit(std::chrono::milliseconds timeout) {
-  if (reaped_) return 0;
+  if (reaped_) return status_;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     int status = 0;
     pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
       reaped_ = true;
+      status_ = status;
       return status;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
@@ -57,11 +58,22 @@ std::optional<int> QemuProcess::WaitExit(std::chrono::milliseconds timeout) {
 
 void QemuProcess::Kill() {
   if (reaped_ || pid_ <= 0) return;
+  // One that already ended (a zombie) keeps its own status: a QEMU killed
+  // from outside must not look as if livecheck had stopped it.
+  if (WaitExit(std::chrono::milliseconds(0))) return;
   kill(pid_, SIGKILL);
   int status = 0;
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   reaped_ = true;
+  killed_ = true;
+  status_ = status;
+}
+
+std::optional<int> QemuProcess::ExitedOnItsOwn() {
+  auto status = WaitExit(std::chrono::milliseconds(0));
+  if (!status || killed_) return std::nullopt;
+  return status;
 }
 
 double TimeoutScale() {

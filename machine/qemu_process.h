@@ -26,10 +26,15 @@ class QemuProcess {
   std::optional<int> WaitExit(std::chrono::milliseconds timeout);
   /// SIGKILL and reap (idempotent).
   void Kill();
+  /// How the process ended when it ended on its own (not by Kill): its
+  /// wait status; nullopt while it runs or when Kill ended it.
+  std::optional<int> ExitedOnItsOwn();
 
  private:
   pid_t pid_ = -1;
   bool reaped_ = false;
+  bool killed_ = false;  ///< Kill() ended it
+  int status_ = 0;       ///< the wait status, once reaped
 };
 
 /// Multiplies every harness timeout: $LIVECHECK_TIMEOUT_SCALE (default 1),

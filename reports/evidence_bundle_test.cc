@@ -7,6 +7,7 @@
 #include "common/process.h"
 #include "common/sha256.h"
 #include "common/testing.h"
+#include "evidence/disk_checks.h"
 #include "reports/bundle_signature.h"
 #include "reports/json_report.h"
 
@@ -20,9 +21,13 @@ class EvidenceBundleTest : public ::testing::Test {
   void SetUp() override {
     RunReport report{.started_at = "2026-12-03T10:00:00Z", .accel = "tcg"};
     RunResult good{.scenario = "guarantees", .variant = "good", .status = Status::kPass};
-    good.checks.push_back({"no-disk-writes", Status::kPass, "no writes", {}});
+    DiskEvidence clean{.drive = "stick", .image = "stick.img", .hash_before = "h", .hash_after = "h"};
+    good.checks.push_back(CheckNoDiskWrites({clean}));
     RunResult bad{.scenario = "guarantees", .variant = "bad-writes-stick", .status = Status::kFail};
-    bad.checks.push_back({"no-disk-writes", Status::kFail, "stick: 7 write operations", {}});
+    auto written = clean;
+    written.wr_operations = 7;
+    written.wr_bytes = 28672;
+    bad.checks.push_back(CheckNoDiskWrites({written}));
     report.results = {good, bad};
     auto reports = dir_.path() / "report";
     fs::create_directories(reports / "logs");
@@ -115,6 +120,55 @@ TEST_F(EvidenceBundleTest, AnEditedVerdictIsCaughtEvenWhenTheManifestWasMadeToMa
   auto forged = Write("forged", false);
   auto verdict = VerifyEvidenceBundle(forged, "");
   EXPECT_TRUE(Names(verdict, "report/report.json: guarantees/bad-writes-stick#1 says PASS, its checks say FAIL"));
+}
+
+// The whole report edited consistently (check, run verdict, summary) under a
+// manifest made to match: the check's own function, run again on the
+// evidence kept with it, still decides FAIL.
+TEST_F(EvidenceBundleTest, AVerdictEditedWithItsRunIsCaughtByItsEvidence) {
+  auto report = ReportFromJson(nlohmann::json::parse(ReadFile(dir_.path() / "report/report.json")), "report.json");
+  report.results[1].checks[0].status = Status::kPass;
+  report.results[1].status = Status::kPass;
+  WriteFileAtomic(dir_.path() / "report/report.json", ReportToJson(report).dump(2));
+  auto verdict = VerifyEvidenceBundle(Write("forged", false), "");
+  ASSERT_EQ(verdict.findings.size(), 1u);
+  EXPECT_EQ(verdict.findings[0],
+            "report/report.json: guarantees/bad-writes-stick#1 no-disk-writes says PASS, its evidence decides FAIL");
+  // A verdict with its evidence removed is no verdict.
+  report.results[1].checks[0].evidence = nullptr;
+  WriteFileAtomic(dir_.path() / "report/report.json", ReportToJson(report).dump(2));
+  EXPECT_TRUE(Names(VerifyEvidenceBundle(Write("stripped", false), ""),
+                    "guarantees/bad-writes-stick#1 no-disk-writes says PASS with no evidence"));
+}
+
+// The same bundle as one tar archive: any tar reads it, verify unpacks and
+// checks it, a changed byte inside is named, an entry escaping the bundle
+// is refused.
+TEST_F(EvidenceBundleTest, TarBundleVerifiesAndTamperingIsNamed) {
+  auto tar = Write("bundle.tar", true);
+  ASSERT_TRUE(fs::is_regular_file(tar));
+  auto list = RunChecked({.argv = {"tar", "-tvf", tar.string()}});
+  EXPECT_NE(list.out.find("report/report.json"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("manifest.json.sig"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("root/root"), std::string::npos) << "owned by 0:0\n" << list.out;
+  auto ok = VerifyEvidenceBundle(tar, dir_.path() / "signer.pub");
+  EXPECT_TRUE(ok.findings.empty()) << ok.findings.front();
+  EXPECT_EQ(ok.notes.front(), "unpacked from " + tar.string());
+
+  auto bytes = ReadFile(tar);
+  auto at = bytes.find("@@livecheck phase=root-ready");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = '#';
+  WriteFileAtomic(dir_.path() / "tampered.tar", bytes);
+  EXPECT_TRUE(Names(VerifyEvidenceBundle(dir_.path() / "tampered.tar", dir_.path() / "signer.pub"),
+                    "report/logs/guarantees--good--r1.console.log: changed"));
+
+  auto evil = dir_.path() / "evil";
+  fs::create_directories(evil / "sub");
+  WriteFileAtomic(evil / "x", "x");
+  RunChecked({.argv = {"tar", "-P", "-cf", (dir_.path() / "evil.tar").string(), "-C", (evil / "sub").string(), "../x"}});
+  EXPECT_ERROR_CONTAINS(VerifyEvidenceBundle(dir_.path() / "evil.tar", ""), "entry '../x' is not a relative path");
+  EXPECT_THROW(Write("bundle.tar", false), Error);  // never overwritten
 }
 
 TEST_F(EvidenceBundleTest, BadInputIsAnErrorAndNothingIsHalfWritten) {

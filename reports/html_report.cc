@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "evidence/checks.h"
+#include "reports/flaky_counts.h"
 #include "reports/junit_writer.h"
 #include "reports/phase_statistics.h"
 #include "reports/terminal_summary.h"
@@ -25,6 +26,7 @@ td.PASS { background: #d9f2d9; } td.FAIL { background: #f8d0d0; font-weight: bol
 td.ERROR { background: #f9e0b0; font-weight: bold; } td.SKIP, td.none { color: #999; }
 pre { background: #f6f6f6; padding: 8px; overflow-x: auto; max-height: 24em; font-size: 12px; }
 .summary span { margin-right: 1.5em; font-weight: bold; }
+.flaky { color: #8a5a00; font-weight: bold; font-size: 12px; }
 )";
 
 const char* kPhaseColours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -32,6 +34,41 @@ const char* kPhaseColours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a
 
 std::string Cell(const std::string& status, const std::string& title) {
   return fmt::format("<td class=\"{0}\" title=\"{1}\">{0}</td>", status, HtmlEscape(title));
+}
+
+// The run's verdict; a retried run says so in the cell, a flaky one plainly.
+std::string ResultCell(const RunResult& r) {
+  std::string status = StatusName(r.status);
+  if (r.attempts.size() < 2) return Cell(status, r.error);
+  std::string title;
+  for (const auto& a : r.attempts)
+    title += fmt::format("attempt {}: {}{}\n", a.attempt, StatusName(a.status), a.error.empty() ? "" : " (" + a.error + ")");
+  std::string mark = r.flaky ? fmt::format("flaky infrastructure, {} attempts", r.attempts.size())
+                             : fmt::format("{} attempts", r.attempts.size());
+  return fmt::format("<td class=\"{0}\" title=\"{1}\">{0}<br><span class=\"flaky\">{2}</span></td>", status,
+                     HtmlEscape(title), mark);
+}
+
+// Per variant over its repetitions: how many runs needed a retry.
+std::string FlakyTable(const RunReport& report) {
+  std::string rows;
+  for (const auto& c : CountFlaky(report.results))
+    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", HtmlEscape(c.variant),
+                        c.runs, c.flaky, c.infrastructure_errors, c.attempts);
+  return "<table id=\"flaky\">\n<tr><th>variant</th><th>runs</th><th>flaky (passed after an infrastructure "
+         "ERROR)</th><th>infrastructure ERROR every attempt</th><th>attempts</th></tr>\n" + rows + "</table>\n";
+}
+
+// Every attempt of a retried run, with its error and console log.
+std::string Attempts(const RunResult& r) {
+  if (r.attempts.size() < 2) return "";
+  std::string items;
+  for (const auto& a : r.attempts) {
+    std::string log = a.console_log.empty() ? "" : fmt::format(" <a href=\"{0}\">{0}</a>", HtmlEscape(a.console_log));
+    items += fmt::format("<li>attempt {}: {}{}{}</li>\n", a.attempt, StatusName(a.status),
+                         a.error.empty() ? "" : " (" + HtmlEscape(ErrorCauseName(a.cause)) + "): " + HtmlEscape(a.error), log);
+  }
+  return "<ul>\n" + items + "</ul>\n";
 }
 
 std::string Matrix(const RunReport& report) {
@@ -51,7 +88,7 @@ std::string Matrix(const RunReport& report) {
       entry += fmt::format("<br><span class=\"injected\" title=\"{}\">+ injected agent</span>", HtmlEscape(r.injected));
     rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}<td>{:.1f} s</td></tr>\n",
                         HtmlEscape(r.scenario), HtmlEscape(r.variant), entry, r.repetition,
-                        Cell(StatusName(r.status), r.error), cells, r.wall_seconds);
+                        ResultCell(r), cells, r.wall_seconds);
   }
   std::string head =
       "<tr><th>scenario</th><th>variant</th><th title=\"how the kernel was entered: pvh, bzimage or the medium's "
@@ -121,10 +158,14 @@ std::string PhaseChart(const RunReport& report) {
 std::string Failures(const RunReport& report) {
   std::string out;
   for (const auto& r : report.results) {
+    if (r.status == Status::kPass && r.attempts.size() < 2) continue;
+    out += fmt::format("<h3>{} on {} (r{}): {}{}</h3>\n", HtmlEscape(r.scenario), HtmlEscape(r.variant), r.repetition,
+                       StatusName(r.status), r.flaky ? " <span class=\"flaky\">flaky infrastructure</span>" : "");
+    if (!r.error.empty())
+      out += fmt::format("<p>{}{}</p>\n", r.error_cause == ErrorCause::kNone ? "" : "(" + HtmlEscape(ErrorCauseName(r.error_cause)) + ") ",
+                         HtmlEscape(r.error));
+    out += Attempts(r);
     if (r.status == Status::kPass) continue;
-    out += fmt::format("<h3>{} on {} (r{}): {}</h3>\n", HtmlEscape(r.scenario), HtmlEscape(r.variant), r.repetition,
-                       StatusName(r.status));
-    if (!r.error.empty()) out += "<p>" + HtmlEscape(r.error) + "</p>\n";
     for (const auto& c : r.checks) {
       if (c.status == Status::kPass) continue;
       out += fmt::format("<p><b>{}</b>: {}</p>\n<details><summary>evidence</summary><pre>{}</pre></details>\n",
@@ -144,8 +185,9 @@ std::string Failures(const RunReport& report) {
 std::string HtmlEscape(const std::string& text) { return XmlEscape(text); }
 
 std::string HtmlReport(const RunReport& report) {
-  int passed = 0, failed = 0, errors = 0;
+  int passed = 0, failed = 0, errors = 0, flaky = 0;
   for (const auto& r : report.results) {
+    flaky += r.flaky;
     passed += r.status == Status::kPass;
     failed += r.status == Status::kFail;
     errors += r.status == Status::kError || r.status == Status::kSkip;
@@ -156,14 +198,16 @@ std::string HtmlReport(const RunReport& report) {
       "<div class=\"meta\">started {} &middot; host {} &middot; accel {} ({}) &middot; cpu {}{}</div>\n"
       "<div class=\"meta\">{}</div>\n"
       "<div class=\"summary\"><span>{} runs</span><span>{} passed</span><span>{} failed</span><span>{} errors</span>"
-      "</div>\n<h2>Results</h2>\n{}<h2>Boot phases (median seconds)</h2>\n"
+      "<span>{} flaky</span></div>\n<h2>Results</h2>\n{}<h2>Flaky infrastructure (--retry-errors)</h2>\n{}"
+      "<h2>Boot phases (median seconds)</h2>\n"
       "<p>Each segment ends when the guest reports the phase of its colour, in guest uptime. Media without "
       "livecheck's markers have no guest clock: theirs are host seconds since QEMU started, marked "
-      "(host time).</p>\n{}<h2>Failures</h2>\n{}"
+      "(host time).</p>\n{}<h2>Failures and retried runs</h2>\n{}"
       "</body>\n</html>\n",
       kStyle, HtmlEscape(report.started_at), HtmlEscape(report.host.value("hostname", "?")), HtmlEscape(report.accel),
       HtmlEscape(report.accel_reason), HtmlEscape(report.cpu), report.interrupted ? " &middot; <b>INTERRUPTED</b>" : "",
-      HtmlEscape(ReferenceLine(report)), report.results.size(), passed, failed, errors, Matrix(report), PhaseChart(report), Failures(report));
+      HtmlEscape(ReferenceLine(report)), report.results.size(), passed, failed, errors, flaky, Matrix(report), FlakyTable(report), PhaseChart(report),
+      Failures(report));
 }
 
 }  // namespace livecheck

@@ -15,12 +15,33 @@ Status ParseStatus(const std::string& text) {
   return Status::kSkip;
 }
 
+nlohmann::json AttemptsToJson(const std::vector<RunAttempt>& attempts) {
+  auto out = nlohmann::json::array();
+  for (const auto& a : attempts) {
+    nlohmann::json j = {{"attempt", a.attempt}, {"status", StatusName(a.status)}, {"error", a.error},
+                        {"wall_seconds", a.wall_seconds}, {"console_log", a.console_log}};
+    if (a.status == Status::kError) j["error_cause"] = ErrorCauseName(a.cause);
+    out.push_back(j);
+  }
+  return out;
+}
+
+std::vector<RunAttempt> AttemptsFromJson(const nlohmann::json& j) {
+  std::vector<RunAttempt> out;
+  for (const auto& a : j)
+    out.push_back({.attempt = a.at("attempt").get<int>(), .status = ParseStatus(a.at("status").get<std::string>()),
+                   .error = a.value("error", ""), .cause = ParseErrorCause(a.value("error_cause", "")),
+                   .wall_seconds = a.value("wall_seconds", 0.0), .console_log = a.value("console_log", "")});
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json ReportToJson(const RunReport& report) {
-  int passed = 0, failed = 0, errors = 0;
+  int passed = 0, failed = 0, errors = 0, flaky = 0;
   auto results = nlohmann::json::array();
   for (const auto& r : report.results) {
+    flaky += r.flaky;
     passed += r.status == Status::kPass;
     failed += r.status == Status::kFail;
     errors += r.status == Status::kError || r.status == Status::kSkip;
@@ -40,6 +61,11 @@ nlohmann::json ReportToJson(const RunReport& report) {
                         {"machine", r.machine},
                         {"kernel_entry", r.kernel_entry}};
     if (!r.injected.empty()) j["injected"] = r.injected;
+    if (r.status == Status::kError) j["error_cause"] = ErrorCauseName(r.error_cause);
+    j["flaky"] = r.flaky;
+    j["block_counters"] = r.block_counters;
+    j["machine_definition"] = r.machine_definition;
+    j["attempts"] = AttemptsToJson(r.attempts);
     if (r.status != Status::kPass) j["console_tail"] = r.console_tail;
     results.push_back(j);
   }
@@ -58,7 +84,7 @@ nlohmann::json ReportToJson(const RunReport& report) {
           {"timeout_scale", report.timeout_scale},
           {"interrupted", report.interrupted},
           {"livecheck_peak_rss_kib", report.peak_rss_kib},
-          {"summary", {{"runs", report.results.size()}, {"passed", passed}, {"failed", failed}, {"errors", errors}}},
+          {"summary", {{"runs", report.results.size()}, {"passed", passed}, {"failed", failed}, {"errors", errors}, {"flaky", flaky}}},
           {"results", results},
           {"timing", timing}};
 }
@@ -92,6 +118,12 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
       r.machine = rj.value("machine", "qemu");
       r.kernel_entry = rj.value("kernel_entry", "");
       r.injected = rj.value("injected", "");
+      r.error_cause = ParseErrorCause(rj.value("error_cause", ""));
+      r.flaky = rj.value("flaky", false);
+      for (const auto& b : rj.value("block_counters", nlohmann::json::array())) r.block_counters.push_back(b);
+      r.machine_definition = rj.value("machine_definition", "");
+      r.attempts = AttemptsFromJson(rj.value("attempts", nlohmann::json::array()));
+      if (!r.attempts.empty()) r.attempt = r.attempts.back().attempt;
       for (const auto& w : rj.value("workloads", nlohmann::json::array())) r.workloads.push_back(w);
       for (const auto& c : rj.at("checks"))
         r.checks.push_back({c.at("name").get<std::string>(), ParseStatus(c.at("status").get<std::string>()),

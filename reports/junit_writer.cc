@@ -5,6 +5,23 @@
 #include <fmt/format.h>
 
 namespace livecheck {
+namespace {
+
+// A retried run's attempts as properties of each of its test cases, so a
+// dashboard shows the flaky mark wherever the run's results are listed.
+std::string RunProperties(const RunResult& r) {
+  if (r.attempts.size() < 2) return "";
+  std::string out = "      <properties>\n";
+  if (r.flaky) out += "        <property name=\"livecheck.flaky\" value=\"infrastructure\"/>\n";
+  out += fmt::format("        <property name=\"livecheck.attempts\" value=\"{}\"/>\n", r.attempts.size());
+  for (const auto& a : r.attempts)
+    if (a.status == Status::kError)
+      out += fmt::format("        <property name=\"livecheck.attempt{}\" value=\"{}\"/>\n", a.attempt,
+                         XmlEscape(fmt::format("ERROR ({}): {}", ErrorCauseName(a.cause), a.error)));
+  return out + "      </properties>\n";
+}
+
+}  // namespace
 
 std::string JunitXml(const RunReport& report) {
   std::map<std::string, std::vector<const RunResult*>> by_scenario;
@@ -20,25 +37,28 @@ std::string JunitXml(const RunReport& report) {
       std::string classname = XmlEscape(fmt::format("{}.{}", scenario, r->variant));
       std::string suffix = r->repetition > 1 ? fmt::format(" [r{}]", r->repetition) : "";
       s_time += r->wall_seconds;
+      std::string properties = RunProperties(*r);
       if (r->status == Status::kError) {
         ++s_tests;
         ++s_errors;
-        cases += fmt::format("    <testcase classname=\"{}\" name=\"run{}\" time=\"{:.3f}\">\n"
+        cases += fmt::format("    <testcase classname=\"{}\" name=\"run{}\" time=\"{:.3f}\">\n{}"
                              "      <error message=\"{}\">{}</error>\n    </testcase>\n",
-                             classname, suffix, r->wall_seconds, XmlEscape(r->error), XmlEscape(r->console_tail));
+                             classname, suffix, r->wall_seconds, properties, XmlEscape(r->error), XmlEscape(r->console_tail));
       }
       for (const auto& c : r->checks) {
         ++s_tests;
-        std::string body;
+        std::string body = properties.empty() ? "" : "\n" + properties;
         if (c.status == Status::kFail) {
           ++s_failures;
-          body = fmt::format("\n      <failure message=\"{}\">{}</failure>\n    ", XmlEscape(c.summary),
+          body += fmt::format("\n      <failure message=\"{}\">{}</failure>\n    ", XmlEscape(c.summary),
                              XmlEscape(c.evidence.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
         } else if (c.status == Status::kError) {
           ++s_errors;
-          body = fmt::format("\n      <error message=\"{}\"/>\n    ", XmlEscape(c.summary));
+          body += fmt::format("\n      <error message=\"{}\"/>\n    ", XmlEscape(c.summary));
         } else if (c.status == Status::kSkip) {
-          body = "\n      <skipped/>\n    ";
+          body += "\n      <skipped/>\n    ";
+        } else if (!body.empty()) {
+          body += "    ";
         }
         cases += fmt::format("    <testcase classname=\"{}\" name=\"{}{}\" time=\"0\">{}</testcase>\n", classname,
                              XmlEscape(c.name), suffix, body);

@@ -28,7 +28,7 @@ RunReport SampleReport() {
   fail.console_tail = "</pre><script>alert('x')</script>\x07";
   fail.injected = "livecheck-agent appended to \"<initrd>\"";
   RunResult error{.scenario = "toram", .variant = "direct", .status = Status::kError,
-                  .error = "timed out waiting for phase 'root-ready'"};
+                  .error = "timed out waiting for phase 'root-ready'", .error_cause = ErrorCause::kImage};
   report.results = {pass, fail, error};
   return report;
 }
@@ -145,6 +145,62 @@ TEST(HtmlReportTest, SelfContainedWithMatrixChartAndEscapedGuestText) {
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);
   EXPECT_EQ(html.find("href=\"http"), std::string::npos);
   EXPECT_EQ(html.find('\x07'), std::string::npos);
+}
+
+// The sample plus a run whose first attempt lost its QEMU and whose second passed.
+RunReport RetriedReport() {
+  auto report = SampleReport();
+  RunResult flaky{.scenario = "guarantees", .variant = "usb-bios", .status = Status::kPass, .attempt = 2,
+                  .flaky = true, .wall_seconds = 20, .console_log = "logs/guarantees--usb-bios--r1--attempt2.console.log"};
+  flaky.checks.push_back({"no-disk-writes", Status::kPass, "no write", nlohmann::json::object()});
+  flaky.attempts = {{.attempt = 1, .status = Status::kError,
+                     .error = "QEMU exited before phase 'agent-started' (QEMU was killed by signal 9 <Killed>)",
+                     .cause = ErrorCause::kInfrastructure, .wall_seconds = 3,
+                     .console_log = "logs/guarantees--usb-bios--r1.console.log"},
+                    {.attempt = 2, .status = Status::kPass, .wall_seconds = 20, .console_log = flaky.console_log}};
+  report.results.push_back(flaky);
+  return report;
+}
+
+TEST(RetriedRunTest, EveryReportCarriesTheAttemptsAndTheFlakyMark) {
+  auto report = RetriedReport();
+  auto json = ReportToJson(report);
+  EXPECT_EQ(json["summary"]["flaky"], 1);
+  EXPECT_EQ(json["summary"]["passed"], 2);
+  const auto& r = json["results"][3];
+  EXPECT_EQ(r["flaky"], true);
+  ASSERT_EQ(r["attempts"].size(), 2u);
+  EXPECT_EQ(r["attempts"][0]["error_cause"], "infrastructure");
+  EXPECT_EQ(json["results"][2]["error_cause"], "image") << "a phase timeout is the image's";
+  auto back = ReportFromJson(nlohmann::json::parse(json.dump()), "report.json");
+  EXPECT_TRUE(back.results[3].flaky);
+  EXPECT_EQ(back.results[3].attempt, 2);
+  ASSERT_EQ(back.results[3].attempts.size(), 2u);
+  EXPECT_EQ(back.results[3].attempts[0].cause, ErrorCause::kInfrastructure);
+  EXPECT_EQ(back.results[3].attempts[0].console_log, "logs/guarantees--usb-bios--r1.console.log");
+
+  auto dir = testing::MakeTestDir();
+  auto xml = JunitXml(report);
+  WriteFileAtomic(dir.path() / "junit.xml", xml);
+  auto lint = RunProcess({.argv = {"xmllint", "--noout", "--schema",
+                                   LIVECHECK_SOURCE_DIR "/reports/testdata/junit.xsd", (dir.path() / "junit.xml").string()}});
+  EXPECT_EQ(lint.exit_code, 0) << lint.err << xml;
+  EXPECT_NE(xml.find("<property name=\"livecheck.flaky\" value=\"infrastructure\"/>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<property name=\"livecheck.attempts\" value=\"2\"/>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("signal 9 &lt;Killed&gt;"), std::string::npos) << xml;
+
+  auto html = HtmlReport(report);
+  EXPECT_NE(html.find("flaky infrastructure, 2 attempts"), std::string::npos);
+  EXPECT_NE(html.find("<span>1 flaky</span>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td>usb-bios</td><td>1</td><td>1</td><td>0</td><td>2</td></tr>"), std::string::npos) << html;
+  EXPECT_NE(html.find("href=\"logs/guarantees--usb-bios--r1.console.log\""), std::string::npos);
+  EXPECT_EQ(html.find("<Killed>"), std::string::npos);
+
+  auto text = TerminalSummary(report);
+  EXPECT_NE(text.find("PASS*"), std::string::npos) << text;
+  EXPECT_NE(text.find("    attempt 1: ERROR (infrastructure): QEMU exited before phase"), std::string::npos) << text;
+  EXPECT_NE(text.find("2 of 4 runs passed (1 flaky: passed only after an infrastructure ERROR)"), std::string::npos)
+      << text;
 }
 
 TEST(TerminalSummaryTest, OneRowPerRunWithFailureReasons) {

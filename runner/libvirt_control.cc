@@ -8,7 +8,8 @@
 namespace livecheck {
 
 LibvirtControl::LibvirtControl(const MachineDescription& machine, const VmSession& session, const std::string& uri)
-    : domain_(std::make_unique<LibvirtDomain>(uri, DomainXml(machine, "livecheck-" + session.dir().filename().string()))) {}
+    : xml_(DomainXml(machine, "livecheck-" + session.dir().filename().string())),
+      domain_(std::make_unique<LibvirtDomain>(uri, xml_)) {}
 
 asio::awaitable<void> LibvirtControl::UnplugStick(RunContext& ctx) {
   if (ctx.stick_unplugged) co_return;

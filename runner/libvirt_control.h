@@ -25,8 +25,12 @@ class LibvirtControl : public MachineControl {
   asio::awaitable<void> PowerOff(RunContext&) override { co_return; }
   asio::awaitable<nlohmann::json> Stop(RunContext& ctx) override;
   std::vector<nlohmann::json> EventLog() const override { return {}; }
+  std::string Definition() const override { return xml_; }
+  std::string DefinitionSuffix() const override { return ".domain.xml"; }
+  asio::awaitable<nlohmann::json> Counters(RunContext&) override { co_return domain_->BlockStats(); }
 
  private:
+  std::string xml_;
   std::unique_ptr<LibvirtDomain> domain_;
 };
 

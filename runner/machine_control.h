@@ -9,6 +9,7 @@
 #include <boost/asio.hpp>
 #include <nlohmann/json.hpp>
 
+#include "runner/error_cause.h"
 #include "runner/run_context.h"
 
 namespace livecheck {
@@ -31,8 +32,18 @@ class MachineControl {
   /// Ends the session: the write counters over the whole session (the
   /// unplugged stick's from before the unplug), then the machine is stopped.
   virtual asio::awaitable<nlohmann::json> Stop(RunContext& ctx) = 0;
+  /// What started the machine, exactly, for the evidence: QEMU's argv as a
+  /// JSON array, or libvirt's domain XML; and the file suffix for it.
+  virtual std::string Definition() const = 0;
+  virtual std::string DefinitionSuffix() const = 0;
+  /// Every drive's counters now, in query-blockstats' shape (the counters
+  /// over time in the evidence).
+  virtual asio::awaitable<nlohmann::json> Counters(RunContext& ctx) = 0;
   /// What the machine reported along the way (QMP events), for the report.
   virtual std::vector<nlohmann::json> EventLog() const = 0;
+  /// When the machine ended before livecheck stopped it, whether it was lost
+  /// (killed or failed: the host's doing) or exited because the guest asked.
+  virtual void NoteHowItEnded(ErrorFacts&) {}
 };
 
 }  // namespace livecheck

@@ -18,8 +18,12 @@ bool AnyEvent(const nlohmann::json&) { return true; }
 }  // namespace
 
 QemuControl::QemuControl(const MachineDescription& machine, VmSession& session, asio::any_io_executor executor)
-    : session_(session), qmp_(executor) {
-  session_.Start(QemuCommand(machine));
+    : argv_(QemuCommand(machine)), session_(session), qmp_(executor) {
+  session_.Start(argv_);
+}
+
+asio::awaitable<nlohmann::json> QemuControl::Counters(RunContext& ctx) {
+  co_return co_await qmp_.Execute("query-blockstats", NoArguments(), ctx.Budget(kQmpTimeout));
 }
 
 asio::awaitable<void> QemuControl::Connect(RunContext& ctx) {
@@ -56,6 +60,7 @@ asio::awaitable<nlohmann::json> QemuControl::Stop(RunContext& ctx) {
     // A guest that cannot power off still gets its counters read and is stopped.
   }
   auto blockstats = co_await qmp_.Execute("query-blockstats", NoArguments(), ctx.Scaled(kQmpTimeout));
+  quitting_ = !Gone();
   try {
     co_await qmp_.Execute("quit", NoArguments(), ctx.Scaled(kQmpTimeout));
   } catch (const QmpError&) {
@@ -63,6 +68,19 @@ asio::awaitable<nlohmann::json> QemuControl::Stop(RunContext& ctx) {
   }
   session_.qemu()->WaitExit(ctx.Scaled(milliseconds(10000)));
   co_return MergeBlockstats(ctx.blockstats_before_unplug, blockstats);
+}
+
+void QemuControl::NoteHowItEnded(ErrorFacts& facts) {
+  if (quitting_) return;
+  auto status = session_.qemu()->ExitedOnItsOwn();
+  if (!status) return;
+  std::string reason = QemuExitReason(*status);
+  // SIGTERM or SIGINT from outside: QEMU says so and exits 0.
+  for (const auto& e : qmp_.event_log())
+    if (StringField(e, "event") == "SHUTDOWN" && StringField(ObjectField(e, "data"), "reason") == "host-signal")
+      reason = "QEMU was stopped by a signal from the host";
+  if (reason.empty()) facts.machine_exited = true;
+  else facts.machine_lost = reason;
 }
 
 }  // namespace livecheck

@@ -21,10 +21,16 @@ class QemuControl : public MachineControl {
   asio::awaitable<void> PowerOff(RunContext& ctx) override;
   asio::awaitable<nlohmann::json> Stop(RunContext& ctx) override;
   std::vector<nlohmann::json> EventLog() const override { return qmp_.event_log(); }
+  void NoteHowItEnded(ErrorFacts& facts) override;
+  std::string Definition() const override { return nlohmann::json(argv_).dump(1); }
+  std::string DefinitionSuffix() const override { return ".qemu-argv.json"; }
+  asio::awaitable<nlohmann::json> Counters(RunContext& ctx) override;
 
  private:
+  std::vector<std::string> argv_;
   VmSession& session_;
   QmpClient qmp_;
+  bool quitting_ = false;  ///< livecheck sent quit: the exit that follows is its own
 };
 
 }  // namespace livecheck

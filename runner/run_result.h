@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evidence/check_result.h"
+#include "runner/error_cause.h"
 
 namespace livecheck {
 
@@ -17,6 +18,16 @@ struct StepTiming {
   double seconds = 0;
 };
 
+/// One attempt at a run, as kept when an infrastructure ERROR was retried.
+struct RunAttempt {
+  int attempt = 1;
+  Status status = Status::kSkip;
+  std::string error;
+  ErrorCause cause = ErrorCause::kNone;
+  double wall_seconds = 0;
+  std::string console_log;  ///< relative to the report directory
+};
+
 /// One (scenario, variant, repetition) run.
 struct RunResult {
   std::string scenario;
@@ -24,6 +35,13 @@ struct RunResult {
   int repetition = 1;
   Status status = Status::kSkip;
   std::string error;  ///< for ERROR: what went wrong
+  ErrorCause error_cause = ErrorCause::kNone;  ///< for ERROR: the image's or the host's (retryable)
+  int attempt = 1;                             ///< which attempt this result is (--retry-errors)
+  /// Every attempt, in order, this one last (one unless an infrastructure
+  /// ERROR was retried); the earlier ones' console logs are kept too.
+  std::vector<RunAttempt> attempts;
+  /// An earlier attempt ended in an infrastructure ERROR and this one did not.
+  bool flaky = false;
   std::vector<CheckResult> checks;
   std::vector<PhaseTiming> phases;
   std::vector<StepTiming> steps;  ///< in the order they ran
@@ -32,6 +50,10 @@ struct RunResult {
   std::string console_log;   ///< relative to the report directory
   std::string console_tail;  ///< last lines, for failures
   std::vector<nlohmann::json> qmp_events;
+  /// Every drive's read/write counters after each part of the run
+  /// (BlockCounterSample), so a write can be placed in time.
+  std::vector<nlohmann::json> block_counters;
+  std::string machine_definition;  ///< QEMU's argv or the domain XML, relative to the report directory
   std::vector<nlohmann::json> workloads;  ///< figures of workload steps, in order
   std::string boot_options;               ///< extra kernel arguments of this run (e.g. live.union=...)
   std::string machine = "qemu";           ///< where it ran: "qemu", or "libvirt <connection URI>"

@@ -4,6 +4,7 @@
 
 #include "common/interrupt.h"
 #include "evidence/checks.h"
+#include "runner/retry_policy.h"
 
 namespace livecheck {
 
@@ -32,19 +33,33 @@ ScheduleOutcome RunAll(const std::vector<RunRequest>& requests, const RunOptions
       const auto& request = requests[index];
       if (schedule.progress) schedule.progress(fmt::format("[{}/{}] {}: started", index + 1, requests.size(), RunId(request)));
       if (schedule.on_start) schedule.on_start(RunId(request));
-      auto result = co_await RunScenario(request, options);
-      if (schedule.on_finish) schedule.on_finish(RunId(request));
+      std::vector<RunAttempt> earlier;
+      auto attempt = request;
+      auto result = co_await RunScenario(attempt, options);
+      while (!Interrupted() && ShouldRetry(result, schedule.retry_errors)) {
+        if (schedule.progress)
+          schedule.progress(fmt::format("[{}/{}] {}: ERROR of the infrastructure ({}): attempt {} of {}", index + 1,
+                                        requests.size(), RunId(request), result.error, attempt.attempt + 1,
+                                        schedule.retry_errors + 1));
+        earlier.push_back(AttemptOf(result));
+        ++attempt.attempt;
+        result = co_await RunScenario(attempt, options);
+      }
       if (Interrupted() && result.status != Status::kPass) {
         result.status = Status::kError;
         result.error = "interrupted: " + result.error;
+        result.error_cause = ErrorCause::kInfrastructure;
       }
+      result = WithAttempts(std::move(result), std::move(earlier));
+      if (schedule.on_finish) schedule.on_finish(RunId(request));
       outcome.results[index] = std::move(result);
       done[index] = true;
       ++finished;
       const auto& r = outcome.results[index];
       if (schedule.progress)
-        schedule.progress(fmt::format("[{}/{}] {}: {} in {:.1f} s{}", finished, requests.size(), RunId(request),
-                                      StatusName(r.status), r.wall_seconds, r.error.empty() ? "" : " (" + r.error + ")"));
+        schedule.progress(fmt::format("[{}/{}] {}: {}{} in {:.1f} s{}", finished, requests.size(), RunId(request),
+                                      StatusName(r.status), r.flaky ? " (flaky infrastructure)" : "", r.wall_seconds,
+                                      r.error.empty() ? "" : " (" + r.error + ")"));
     }
   };
   // RunScenario never throws; anything else that does is a bug, reported after the other runs.
@@ -64,6 +79,8 @@ ScheduleOutcome RunAll(const std::vector<RunRequest>& requests, const RunOptions
     r.repetition = requests[i].repetition;
     r.status = Status::kError;
     r.error = "interrupted: not run";
+    r.error_cause = ErrorCause::kInfrastructure;
+    r.attempts = {AttemptOf(r)};
   }
   return outcome;
 }

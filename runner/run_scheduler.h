@@ -9,6 +9,9 @@ namespace livecheck {
 
 struct ScheduleOptions {
   int jobs = 1;  ///< VMs at once
+  /// How many more times a run that ended in an infrastructure ERROR is
+  /// run (--retry-errors); FAILs and the image's ERRORs never are.
+  int retry_errors = 0;
   /// One progress line at a time ("[2/16] guarantees/usb-bios#1: PASS 14.2 s").
   std::function<void(const std::string&)> progress;
   std::function<void(const std::string& run_id)> on_start, on_finish;  ///< for a live status display

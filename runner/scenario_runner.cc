@@ -54,6 +54,46 @@ std::vector<DiskEvidence> CollectDiskEvidence(const VmSession& session, const nl
   return disks;
 }
 
+// The counters of every drive now, kept in the result; a machine that is
+// gone or does not answer adds no point (the run's own error says why).
+// cppcheck-suppress passedByValue ; a coroutine keeps its own copy: the caller's temporary is gone by the first co_await
+asio::awaitable<void> SampleCounters(RunContext& ctx, MachineControl& machine, std::string after) {
+  if (machine.Gone()) co_return;
+  try {
+    auto stats = co_await machine.Counters(ctx);
+    ctx.result.block_counters.push_back(BlockCounterSample(ctx.HostSeconds(), after, stats));
+  } catch (const std::exception&) {
+  }
+}
+
+// QEMU's exact argv or the domain XML beside the console log.
+std::string KeepDefinition(const MachineControl& machine, const fs::path& report_dir, const std::string& id) {
+  auto file = report_dir / "logs" / (id + machine.DefinitionSuffix());
+  try {
+    fs::create_directories(file.parent_path());
+    WriteFileAtomic(file, machine.Definition());
+    return "logs/" + file.filename().string();
+  } catch (const std::exception&) {
+    return "";  // a full disk: the report says so when it is written
+  }
+}
+
+// Whether the image or the host is to blame, and the lost machine's reason
+// beside the error a step saw ("QEMU exited before phase ..." says nothing
+// of a SIGKILL).
+void ExplainError(RunResult& result, ErrorFacts& facts, const ConsoleWatcher& console, MachineControl* machine) {
+  facts.guest_failed = console.Seen("failed") || !console.kernel_panic.empty();
+  if (machine) machine->NoteHowItEnded(facts);
+  result.error_cause = ClassifyError(facts);
+  if (!facts.machine_lost.empty() && result.error.find(facts.machine_lost) == std::string::npos)
+    result.error += " (" + facts.machine_lost + ")";
+}
+
+// The run's id, and which attempt for a retried one (its own console log).
+std::string AttemptId(const RunRequest& request) {
+  return request.attempt > 1 ? fmt::format("{}--attempt{}", RunId(request), request.attempt) : RunId(request);
+}
+
 }  // namespace
 
 std::string RunId(const RunRequest& request) {
@@ -67,10 +107,13 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
   RunResult result{.scenario = request.scenario.name, .variant = request.manifest.variant,
                    .repetition = request.repetition, .boot_options = request.extra_append,
                    .kernel_entry = KernelEntryFor(request, options)};
+  result.attempt = request.attempt;
   auto started = Clock::now();
   auto executor = co_await asio::this_coro::executor;
   std::unique_ptr<VmSession> session;
+  std::unique_ptr<MachineControl> machine;
   ConsoleWatcher console;
+  ErrorFacts facts;
   try {
     // 1. A private directory, overlays for the disks, the machine's description.
     session = std::make_unique<VmSession>(options.runtime_parent, options.keep);
@@ -83,7 +126,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     // 2. Start the machine and connect its channels.
     console.start = Clock::now();
     auto lap = console.start;
-    auto machine = StartMachine(request, options, description, *session, executor, result);
+    machine = StartMachine(request, options, description, *session, executor, result);
     auto access = MakeGuestAccess(request, executor);
     asio::steady_timer timer(executor);
     result.timeout_seconds = request.scenario.timeout_seconds * options.timeout_scale;
@@ -92,6 +135,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     co_await machine->Connect(ctx);
     co_await access->Connect(ctx);
     Lap(result, lap, "start");
+    co_await SampleCounters(ctx, *machine, "start");
 
     // 3. The scenario's steps, each by the executor of its kind; guest
     //    checks are decided as they come.
@@ -100,13 +144,16 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
       for (const auto& step : request.scenario.steps) {
         co_await ExecutorFor(step.kind).Run(ctx, step);
         Lap(result, lap, StepLabel(step));
+        co_await SampleCounters(ctx, *machine, StepLabel(step));
       }
     } catch (const std::exception& e) {
       step_error = e.what();
+      NoteException(e, facts);
       // The step that failed, with the time it took to fail (a timeout's wait).
       size_t failed = result.steps.size() - 1;  // after "start", one lap per step done
       if (failed < request.scenario.steps.size()) Lap(result, lap, StepLabel(request.scenario.steps[failed]));
     }
+    result.error = step_error;
     // Facts for internal-disk-untouched once more, as late in the session as
     // possible (added to those taken at its step); a guest that died with the
     // unplugged stick simply has no more.
@@ -116,6 +163,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     //    written disk is diffed for the files that changed.
     ctx.Announce("stopping");
     auto blockstats = co_await machine->Stop(ctx);
+    result.block_counters.push_back(BlockCounterSample(ctx.HostSeconds(), "stop", blockstats));
     console.Poll();
     session->Kill();
     Lap(result, lap, "stop");
@@ -132,14 +180,17 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     result.qmp_events = machine->EventLog();
     if (!step_error.empty()) {
       result.status = Status::kError;
-      result.error = step_error;
     } else {
       result.status = CombineStatus(result.checks);
     }
   } catch (const std::exception& e) {
     result.status = Status::kError;
-    result.error = e.what();
+    // The first failure is the one to report; stopping a dead machine fails too.
+    if (result.error.empty()) result.error = e.what();
+    NoteException(e, facts);
   }
+  if (result.status == Status::kError) ExplainError(result, facts, console, machine.get());
+  if (machine) result.machine_definition = KeepDefinition(*machine, options.report_dir, AttemptId(request));
   if (session) {
     session->Kill();
     console.Poll();
@@ -147,7 +198,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     auto logs = options.report_dir / "logs";
     std::error_code ec;
     fs::create_directories(logs, ec);
-    auto kept = logs / (RunId(request) + ".console.log");
+    auto kept = logs / (AttemptId(request) + ".console.log");
     // A log that cannot be kept whole (a full disk) is not kept at all; the
     // report still carries its tail.
     if (fs::exists(session->console_log(), ec)) {

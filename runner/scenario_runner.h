@@ -51,6 +51,7 @@ struct RunRequest {
   /// console shell instead of the agent (manifest then only names it).
   std::optional<ExternalImage> external;
   std::string connect_uri;  ///< --backend libvirt: the connection this run goes to
+  int attempt = 1;          ///< > 1 when an infrastructure ERROR is retried (--retry-errors)
 };
 
 /// Boots the variant, runs the scenario's steps and checks, stops the VM and

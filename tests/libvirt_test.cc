@@ -81,8 +81,16 @@ TEST_F(LibvirtTest, RamCopyUnplugsThroughLibvirt) {
                        .timeout = std::chrono::minutes(10)});
   auto verify = RunProcess({.argv = {LIVECHECK_BINARY, "verify", evidence.string()}});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_EQ(verify.out.find("not decided again"), std::string::npos) << verify.out;
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   auto report = nlohmann::json::parse(ReadFile(dir.path() / "report/report.json"));
+  // The domain XML as libvirt got it, and the counters over the run.
+  for (const auto& result : report["results"]) {
+    auto xml = result["machine_definition"].get<std::string>();
+    EXPECT_TRUE(xml.ends_with(".domain.xml")) << xml;
+    EXPECT_NE(ReadFile(evidence / "report" / xml).find("<domain type='qemu'"), std::string::npos);
+    EXPECT_GE(result["block_counters"].size(), 3u) << result["block_counters"].dump();
+  }
   for (const auto& result : report["results"])
     for (const auto& c : result["checks"])
       EXPECT_EQ(c["status"], result["variant"] == "good-toram" ? "PASS" : "FAIL") << result.dump(1);

@@ -51,13 +51,26 @@ class RunTest : public ::testing::Test {
     return out;
   }
 
+  // `livecheck verify` on a bundle of a real run: every file, and every check
+  // verdict decided again from its evidence by the check's own function.
+  static void ExpectBundleVerifies(const fs::path& bundle) {
+    auto v = RunProcess({.argv = {LIVECHECK_BINARY, "verify", bundle.string()}});
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    EXPECT_NE(v.out.find(" check verdicts decided again from their evidence"), std::string::npos) << v.out;
+    EXPECT_EQ(v.out.find("not decided again"), std::string::npos) << v.out;
+  }
+
   static TempDir* dir_;
 };
 TempDir* RunTest::dir_ = nullptr;
 
+// --retry-errors never reruns a FAIL: each control ran once.
 TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
-  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/controls.toml"}, "controls"),
-                       .timeout = std::chrono::minutes(15)});
+  auto argv = RunArgv({"fixtures/scenarios/controls.toml"}, "controls");
+  auto bundle = dir_->path() / "controls-evidence.tar";
+  argv.insert(argv.end(), {"--retry-errors", "2", "--evidence", bundle.string()});
+  auto r = RunProcess({.argv = argv, .timeout = std::chrono::minutes(15)});
+  ExpectBundleVerifies(bundle);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   auto report = Report("controls");
   std::map<std::string, std::string> all_pass = {{"lower-readonly", "PASS"}, {"upper-tmpfs", "PASS"},
@@ -92,11 +105,18 @@ TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
         EXPECT_GT(c["evidence"]["measured_seconds"].get<double>(), 0) << c.dump();
       }
 
+  for (const auto& result : report["results"]) {
+    EXPECT_EQ(result["attempts"].size(), 1u) << result["variant"] << " ran more than once";
+    EXPECT_EQ(result["flaky"], false);
+  }
+  EXPECT_EQ(r.out.find("attempt 2"), std::string::npos) << r.out;
+
   // The evidence names what happened.
   for (const auto& result : report["results"]) {
     for (const auto& c : result["checks"]) {
       if (result["variant"] == "bad-writes-stick" && c["name"] == "no-disk-writes") {
         EXPECT_GT(c["evidence"]["disks"][0]["wr_operations"].get<int>(), 0) << c.dump();
+        EXPECT_FALSE(c["evidence"]["disks"][0]["write_map"].empty()) << "where the stick was written";
         EXPECT_EQ(c["evidence"]["disks"][0]["sha256_before"], c["evidence"]["disks"][0]["sha256_after"])
             << "the user's image is untouched";
         // libguestfs read the stick before and after: what leaked, by name.
@@ -150,6 +170,19 @@ TEST_F(RunTest, RamCopySurvivesUnplugOnlyWithARealRamCopy) {
   auto ok = verify(keys / "signer.pub");
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   EXPECT_NE(ok.out.find("ok   3 verdicts follow from their checks"), std::string::npos) << ok.out;
+  EXPECT_EQ(ok.out.find("not decided again"), std::string::npos) << "ram-copy decided on the variant's file list\n"
+                                                                 << ok.out;
+  EXPECT_TRUE(fs::exists(evidence / "variants/good-toram/manifest.json"));
+  // The exact QEMU command of each run, and its counters after each step.
+  for (const auto& result : report["results"]) {
+    auto argv_file = result["machine_definition"].get<std::string>();
+    ASSERT_TRUE(argv_file.ends_with(".qemu-argv.json")) << argv_file;
+    auto argv = nlohmann::json::parse(ReadFile(evidence / "report" / argv_file));
+    EXPECT_NE(argv[0].get<std::string>().find("qemu-system-x86_64"), std::string::npos) << argv.dump();
+    std::set<std::string> after;
+    for (const auto& sample : result["block_counters"]) after.insert(sample["after"].get<std::string>());
+    EXPECT_TRUE(after.count("start") && after.count("stop")) << result["block_counters"].dump();
+  }
   EXPECT_NE(ReadFile(evidence / "inputs.json").find("\"qemu\""), std::string::npos);
   EXPECT_NE(ReadFile(evidence / "host.json").find("\"cpu\": \"max\""), std::string::npos);
   EXPECT_EQ(verify(keys / "other.pem").exit_code, 1);
@@ -185,8 +218,11 @@ TEST_F(RunTest, BootTimingTellsTheSlowBootFromTheGoodOneUnderLoad) {
   EXPECT_EQ(Checks(report, "bad-slow-boot"), (std::map<std::string, std::string>{{"boot-timing", "FAIL"}})) << r.out;
 }
 
+// Both are the image's ERRORs: --retry-errors does not run them again.
 TEST_F(RunTest, HungAndPanickedGuestsAreErrorsWithConsoleTail) {
-  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/hang.toml"}, "hang"), .timeout = std::chrono::minutes(5)});
+  auto argv = RunArgv({"fixtures/scenarios/hang.toml"}, "hang");
+  argv.insert(argv.end(), {"--retry-errors", "2"});
+  auto r = RunProcess({.argv = argv, .timeout = std::chrono::minutes(5)});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   std::map<std::string, nlohmann::json> by_variant;
   auto report = Report("hang");
@@ -210,6 +246,11 @@ TEST_F(RunTest, HungAndPanickedGuestsAreErrorsWithConsoleTail) {
   EXPECT_GE(timeout, 15.0) << "hang.toml's 15 s, scaled by the host reference";
   EXPECT_LT(panicked["wall_seconds"].get<double>(), timeout);
   EXPECT_GE(hung["wall_seconds"].get<double>(), hung["timeout_seconds"].get<double>());
+  for (const auto& result : {hung, panicked}) {
+    EXPECT_EQ(result["error_cause"], "image") << result["error"];
+    EXPECT_EQ(result["attempts"].size(), 1u) << result["attempts"].dump();
+    EXPECT_EQ(result["flaky"], false);
+  }
 }
 
 // canary and ram-residue: the good image keeps the canary off every disk
@@ -217,9 +258,11 @@ TEST_F(RunTest, HungAndPanickedGuestsAreErrorsWithConsoleTail) {
 // honest FAIL with the count); with init_on_free=1 none is left; an upper
 // layer on the internal disk puts the canary there, at a named offset.
 TEST_F(RunTest, NoTraceChecksFindTheCanaryAndCountRamResidue) {
-  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/no-trace.toml"}, "no-trace"),
-                       .timeout = std::chrono::minutes(10)});
+  auto argv = RunArgv({"fixtures/scenarios/no-trace.toml"}, "no-trace");
+  argv.insert(argv.end(), {"--evidence", (dir_->path() / "no-trace-evidence").string()});
+  auto r = RunProcess({.argv = argv, .timeout = std::chrono::minutes(10)});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  ExpectBundleVerifies(dir_->path() / "no-trace-evidence");
   auto report = Report("no-trace");
   std::map<std::string, std::string> clean = {{"canary", "PASS"}, {"ram-residue", "PASS"},
                                               {"internal-disk-untouched", "PASS"}, {"no-disk-writes", "PASS"}};
