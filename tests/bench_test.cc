@@ -55,6 +55,33 @@ TEST(BenchTest, ReducedBenchMeasuresBothBackendsAndReportsAufsUnavailable) {
   EXPECT_NE(worse.out.find("REGRESSION"), std::string::npos) << worse.out;
 }
 
+// Two run reports: the flaky runs per variant are listed, baseline against
+// current, and do not gate (exit 0 when no figure regressed).
+TEST(CompareCommandTest, RunReportsShowFlakyCountsPerVariant) {
+  auto dir = testing::MakeTestDir();
+  auto run = [](bool flaky) {
+    nlohmann::json attempts = nlohmann::json::array();
+    if (flaky) attempts.push_back({{"attempt", 1}, {"status", "ERROR"}, {"error_cause", "infrastructure"}});
+    attempts.push_back({{"attempt", flaky ? 2 : 1}, {"status", "PASS"}});
+    return nlohmann::json{{"scenario", "guarantees"}, {"variant", "usb-bios"}, {"repetition", 1}, {"status", "PASS"},
+                          {"wall_seconds", 10.0}, {"checks", nlohmann::json::array()}, {"flaky", flaky},
+                          {"attempts", attempts},
+                          {"phases", {{{"phase", "root-ready"}, {"guest_seconds", 2.0}, {"host_seconds", 5.0}}}}};
+  };
+  auto report = [&](bool flaky) {
+    return nlohmann::json{{"schema", "livecheck-report/1"}, {"started_at", "2026-12-03T10:00:00Z"}, {"accel", "tcg"},
+                          {"host", nlohmann::json::object()}, {"interrupted", false},
+                          {"results", {run(false), run(flaky), run(false)}}};
+  };
+  WriteFileAtomic(dir.path() / "base.json", report(false).dump());
+  WriteFileAtomic(dir.path() / "cur.json", report(true).dump());
+  auto r = RunProcess({.argv = {LIVECHECK_BINARY, "compare", (dir.path() / "base.json").string(),
+                                (dir.path() / "cur.json").string()}});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("usb-bios: 0 of 3 runs flaky (3 attempts) -> 1 of 3 runs flaky (4 attempts)"), std::string::npos)
+      << r.out;
+}
+
 TEST(CompareCommandTest, MalformedOrIncompatibleReportsAreExit2) {
   auto dir = testing::MakeTestDir();
   WriteFileAtomic(dir.path() / "junk.json", "{not json");
