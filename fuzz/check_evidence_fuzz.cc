@@ -1,11 +1,13 @@
-// Agent answers are untrusted JSON of any shape: every check must return a
-// verdict for it, never throw or crash.
+// Agent answers, and the evidence stored in a bundle someone hands over, are
+// untrusted JSON of any shape: every check must return a verdict for it,
+// never throw or crash.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/check_replay.h"
 #include "evidence/checks.h"
 #include "common/untrusted_json.h"
 
@@ -21,5 +23,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)livecheck::CheckRamCopy(ram, manifest);
   auto list = evidence.is_array() ? evidence : nlohmann::json::array({evidence});
   (void)livecheck::CheckInternalDiskUntouched({.drive = "internal"}, "sda", list, list);
+  // A stored verdict in an evidence bundle, decided again by livecheck verify.
+  (void)livecheck::DiskEvidenceFromJson(evidence);
+  for (const auto& name : livecheck::CheckNames()) {
+    livecheck::CheckResult stored{name, livecheck::Status::kPass, "", evidence};
+    (void)livecheck::ReplayCheck(stored, {{"root-ready", 1.0, 2.0}}, &manifest);
+  }
   return 0;
 }
