@@ -30,7 +30,7 @@
 #include "machine/external_image.h"
 #include "machine/host_reference.h"
 #include "machine/medium_files.h"
-#include "evidence/internal_disk.h"
+#include "evidence/hazard_disk.h"
 #include "machine/qemu_process.h"
 #include "runner/run_scheduler.h"
 #include "runner/scenario.h"
@@ -121,11 +121,32 @@ int64_t PeakRssKib() {
   return at == std::string::npos ? -1 : std::atoll(status.c_str() + at + 6);
 }
 
+// The internal disk of every request whose scenario attaches one: the
+// scenario's hazard, or --internal-disk (a hazard, auto, or a user's image,
+// which is never modified) for all of them.
+void AttachInternalDisks(std::vector<RunRequest>& requests, const RunArgs& args) {
+  auto cache = fs::path(args.images) / ".cache";
+  const std::string& given = args.internal_disk;
+  if (!given.empty() && given != "auto" && !IsHazardName(given) && DetectImageKind(given) != ImageKind::kDiskImage)
+    throw Error(fmt::format("--internal-disk {}: neither a hazard ({}) nor a disk image", given,
+                            fmt::join(HazardNames(), ", ")));
+  std::map<std::string, fs::path> made;
+  for (auto& r : requests) {
+    if (!r.scenario.internal_disk) continue;
+    std::string hazard = given.empty() ? r.scenario.internal_disk_hazard : given == "auto" ? "realistic" : given;
+    if (!IsHazardName(hazard)) {
+      r.internal_disk = fs::absolute(given);
+      continue;
+    }
+    if (!made.count(hazard)) made[hazard] = EnsureHazardDisk(cache, hazard);
+    r.internal_disk = made[hazard];
+  }
+}
+
 // What a run needs before it starts: the requests, and what to probe KVM with.
 struct RunPlan {
   std::vector<RunRequest> requests;
   fs::path probe_kernel, probe_initrd;  ///< empty: nothing to probe KVM with
-  std::optional<fs::path> internal_disk;
   /// --boot extracted: the medium's own kernel and initrd, removed after the run.
   std::shared_ptr<TempDir> extracted;
 };
@@ -149,8 +170,7 @@ RunPlan PlanBuiltVariants(const RunArgs& args, const std::vector<Scenario>& scen
   RunPlan plan{.requests = PlanRequests(scenarios, variants, args.repeat, args.timeout),
                .probe_kernel = variants[0].second / "vmlinuz",
                .probe_initrd = variants[0].second / "initrd.img"};
-  for (const auto& r : plan.requests)
-    if (r.scenario.internal_disk) plan.internal_disk = EnsureInternalDiskImage(fs::path(args.images) / ".cache");
+  AttachInternalDisks(plan.requests, args);
   return plan;
 }
 
@@ -205,17 +225,6 @@ RunPlan PlanExternalImage(const RunArgs& args, std::vector<Scenario> scenarios) 
   if (!args.scenarios.empty() && !args.checks.empty()) throw Error("--check replaces scenario files: give one or the other");
   if (args.scenarios.empty()) scenarios = {ScenarioFromChecks(args)};
   RunPlan plan{.probe_kernel = image.kernel, .probe_initrd = image.initrd, .extracted = extracted};
-  bool wants_disk = !args.internal_disk.empty();
-  for (const auto& s : scenarios) wants_disk = wants_disk || s.internal_disk;
-  if (wants_disk) {
-    if (args.internal_disk.empty() || args.internal_disk == "auto") {
-      plan.internal_disk = EnsureInternalDiskImage(fs::path(args.images) / ".cache");
-    } else {
-      if (DetectImageKind(args.internal_disk) != ImageKind::kDiskImage)
-        throw Error(fmt::format("--internal-disk {}: not a disk image", args.internal_disk));
-      plan.internal_disk = fs::absolute(args.internal_disk);
-    }
-  }
   BuildManifest manifest{.variant = ExternalImageName(image), .boot = args.boot};
   for (int rep = 1; rep <= args.repeat; ++rep)
     for (auto scenario : scenarios) {
@@ -225,6 +234,7 @@ RunPlan PlanExternalImage(const RunArgs& args, std::vector<Scenario> scenarios) 
       r.external = image;
       plan.requests.push_back(std::move(r));
     }
+  AttachInternalDisks(plan.requests, args);
   return plan;
 }
 
@@ -232,8 +242,7 @@ RunPlan PlanExternalImage(const RunArgs& args, std::vector<Scenario> scenarios) 
 // medium, kernel and initrd), the internal disk, firmware, QEMU, livecheck
 // and its agent. Hashed, not copied: a court gets the digests, the owner
 // keeps the images.
-std::vector<std::pair<std::string, fs::path>> EvidenceInputs(const std::vector<RunRequest>& requests,
-                                                             const RunOptions& options) {
+std::vector<std::pair<std::string, fs::path>> EvidenceInputs(const std::vector<RunRequest>& requests) {
   std::vector<std::pair<std::string, fs::path>> inputs;
   std::set<std::string> seen;
   auto add = [&](const std::string& role, const fs::path& path) {
@@ -255,7 +264,7 @@ std::vector<std::pair<std::string, fs::path>> EvidenceInputs(const std::vector<R
     for (const auto& e : fs::directory_iterator(r.variant_dir, ec))
       add("variant " + r.manifest.variant + ": " + e.path().filename().string(), e.path());
   }
-  add("internal disk", options.internal_disk_image);
+  for (const auto& r : requests) add("internal disk", r.internal_disk);
   if (uefi) add("firmware", "/usr/share/OVMF/OVMF_CODE_4M.fd");
   add("firmware", "/usr/share/seabios/bios-256k.bin");
   add("qemu", "/usr/bin/qemu-system-x86_64");
@@ -265,8 +274,8 @@ std::vector<std::pair<std::string, fs::path>> EvidenceInputs(const std::vector<R
 }
 
 void WriteEvidence(const RunArgs& args, const RunReport& report, const std::vector<Scenario>& scenarios,
-                   const std::vector<RunRequest>& requests, const RunOptions& options) {
-  EvidenceBundleSpec spec{.report_dir = args.report_dir, .inputs = EvidenceInputs(requests, options),
+                   const std::vector<RunRequest>& requests) {
+  EvidenceBundleSpec spec{.report_dir = args.report_dir, .inputs = EvidenceInputs(requests),
                           .sign_key = args.sign_key};
   // Each variant's file list, so verify can decide ram-copy again.
   std::set<std::string> variants;
@@ -342,7 +351,6 @@ int RunRunCommand(const RunArgs& args) {
                      .report_dir = args.report_dir,
                      .runtime_parent = args.runtime_dir, .keep = args.keep, .disk_diff = !args.no_disk_diff, .backend = args.backend,
                      .kernel_entry = args.kernel_entry};
-  if (plan.internal_disk) options.internal_disk_image = *plan.internal_disk;
   fs::create_directories(args.report_dir);
   // Two runs writing one report directory would interleave their reports.
   DirectoryClaim claim(args.report_dir, "--report-dir");
@@ -366,7 +374,7 @@ int RunRunCommand(const RunArgs& args) {
   std::cout << "\n" << TerminalSummary(report);
   WriteReports(report, args.report_dir);
   Say(fmt::format("reports: {0}/report.json {0}/junit.xml {0}/report.html", args.report_dir));
-  if (!args.evidence.empty()) WriteEvidence(args, report, scenarios, requests, options);
+  if (!args.evidence.empty()) WriteEvidence(args, report, scenarios, requests);
 
   if (report.interrupted) return kExitInterrupted;
   for (const auto& r : report.results)

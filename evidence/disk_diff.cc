@@ -72,6 +72,15 @@ bool Mountable(const std::string& type) {
   return type != "swap" && type != "unknown" && type.find("crypto") == std::string::npos;
 }
 
+// Mounts a file system as its bytes are, read-only and without replaying a
+// journal or log: the appliance's disks are writable snapshots, so a plain
+// read-only mount of a dirty ext4 or XFS would show the "before" side as
+// the replay leaves it, and a replay the guest did would look like no change.
+bool MountAsStored(guestfs_h* g, const std::string& device, const std::string& type, const char* where) {
+  std::string options = type == "ext3" || type == "ext4" ? "ro,noload" : type == "xfs" ? "ro,norecovery" : "ro";
+  return guestfs_mount_options(g, options.c_str(), device.c_str(), where) == 0;
+}
+
 }  // namespace
 
 DiskDiff DiffDisks(const fs::path& before, const std::string& before_format, const fs::path& after,
@@ -125,11 +134,11 @@ DiskDiff DiffDisks(const fs::path& before, const std::string& before_format, con
     auto it = before_fs.find(suffix);
     diff.filesystems.push_back(after_device + " " + types[after_device]);
     std::map<std::string, FileFacts> old_files;
-    if (it != before_fs.end() && guestfs_mount_ro(g.get(), it->second.c_str(), "/before") == 0) {
+    if (it != before_fs.end() && MountAsStored(g.get(), it->second, types[it->second], "/before")) {
       old_files = Walk(g.get(), "/before");
       guestfs_umount(g.get(), "/before");
     }
-    if (guestfs_mount_ro(g.get(), after_device.c_str(), "/after") != 0) continue;
+    if (!MountAsStored(g.get(), after_device, types[after_device], "/after")) continue;
     auto new_files = Walk(g.get(), "/after");
     guestfs_umount(g.get(), "/after");
     for (const auto& [path, f] : new_files) {

@@ -46,7 +46,7 @@ MachineDescription DescribeExternalMachine(const RunRequest& request, const RunO
     machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
     ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
   }
-  if (request.scenario.internal_disk) machine.internal_disk = session.AddOverlay("internal", options.internal_disk_image);
+  if (request.scenario.internal_disk) machine.internal_disk = session.AddOverlay("internal", request.internal_disk);
   return machine;
 }
 
@@ -113,7 +113,7 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
     machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
     ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
   }
-  if (request.scenario.internal_disk) machine.internal_disk = session.AddOverlay("internal", options.internal_disk_image);
+  if (request.scenario.internal_disk) machine.internal_disk = session.AddOverlay("internal", request.internal_disk);
   return machine;
 }
 

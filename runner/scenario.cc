@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "common/error.h"
+#include "evidence/hazard_disk.h"
 #include "common/file_util.h"
 #include "evidence/checks.h"
 
@@ -175,8 +176,14 @@ ScenarioResult ParseScenario(std::string_view text, const fs::path& file) {
       if (v && *v >= 0) s.ram_residue_max = *v;
       else problems.Add(node, "'ram_residue_max' must be a whole number >= 0");
     } else if (k == "internal_disk") {
-      if (auto v = node.value<bool>()) s.internal_disk = *v;
-      else problems.Add(node, "'internal_disk' must be true or false");
+      if (auto v = node.value<bool>()) {
+        s.internal_disk = *v;
+      } else if (auto name = node.value<std::string>(); name && IsHazardName(*name)) {
+        s.internal_disk = true;
+        s.internal_disk_hazard = *name;
+      } else {
+        problems.Add(node, fmt::format("'internal_disk' must be true, false or a hazard ({})", fmt::join(HazardNames(), ", ")));
+      }
     } else if (k == "step") {
       const auto* steps = node.as_array();
       if (steps == nullptr || !steps->is_array_of_tables()) {

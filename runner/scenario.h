@@ -32,6 +32,7 @@ struct Scenario {
   /// (the host reference, and LIVECHECK_TIMEOUT_SCALE).
   double timeout_seconds = 300;
   bool internal_disk = false;         ///< attach an ext4 "internal disk" with a known file
+  std::string internal_disk_hazard = "realistic";  ///< which one (evidence/hazard_disk.h): internal_disk = "NAME"
   std::string internal_disk_bus = "ahci";  ///< ahci, nvme or virtio
   std::string usb = "xhci";           ///< how the stick is emulated: xhci, ehci or uas
   bool iso_as_usb = false;            ///< iso variants: boot the ISO as a USB stick, not a CD

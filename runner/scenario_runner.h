@@ -26,7 +26,6 @@ struct RunOptions {
   HostReference reference;  ///< relative boot budgets are multiples of it
   fs::path report_dir;                  ///< console logs go to report_dir/logs
   fs::path runtime_parent = "/tmp";     ///< where private VM directories are made
-  fs::path internal_disk_image;         ///< used by scenarios with internal_disk = true
   bool keep = false;                    ///< keep runtime directories (--keep)
   /// When a disk was written, list the files that changed (libguestfs).
   bool disk_diff = true;
@@ -52,6 +51,7 @@ struct RunRequest {
   std::optional<ExternalImage> external;
   std::string connect_uri;  ///< --backend libvirt: the connection this run goes to
   int attempt = 1;          ///< > 1 when an infrastructure ERROR is retried (--retry-errors)
+  fs::path internal_disk;   ///< the internal disk image when the scenario attaches one (never written)
 };
 
 /// Boots the variant, runs the scenario's steps and checks, stops the VM and

@@ -67,6 +67,18 @@ TEST(ScenarioTest, BootBudgetInSecondsOrRelativeToTheHost) {
                                                  "of the host reference (\"3x\")"});
 }
 
+TEST(ScenarioTest, InternalDiskIsTrueOrAHazard) {
+  auto hazard = ParseScenario("internal_disk = \"ext4-dirty-journal\"\n[[step]]\ncheck = \"no-disk-writes\"\n", "/s/h.toml");
+  ASSERT_TRUE(hazard.errors.empty()) << hazard.errors[0];
+  EXPECT_TRUE(hazard.scenario.internal_disk);
+  EXPECT_EQ(hazard.scenario.internal_disk_hazard, "ext4-dirty-journal");
+  auto plain = ParseScenario("internal_disk = true\n[[step]]\ncheck = \"no-disk-writes\"\n", "/s/p.toml");
+  EXPECT_EQ(plain.scenario.internal_disk_hazard, "realistic");
+  auto bad = ParseScenario("internal_disk = \"haunted\"\n[[step]]\ncheck = \"no-disk-writes\"\n", "/s/b.toml");
+  EXPECT_EQ(bad.errors, std::vector<std::string>{"/s/b.toml:1:17: 'internal_disk' must be true, false or a hazard "
+                                                 "(realistic, ext4-dirty-journal)"});
+}
+
 TEST(ScenarioTest, MissingStepsAndMalformedToml) {
   EXPECT_EQ(ParseScenario("description = \"x\"\n", "/s/a.toml").errors,
             std::vector<std::string>{"/s/a.toml: no [[step]] tables"});

@@ -20,9 +20,9 @@ std::string InternalDiskName(const nlohmann::json& block_devices, uint64_t disk_
   return "";
 }
 
-uint64_t InternalDiskBytes(const RunOptions& options) {
+uint64_t InternalDiskBytes(const RunRequest& request) {
   std::error_code ec;
-  auto bytes = fs::file_size(options.internal_disk_image, ec);
+  auto bytes = fs::file_size(request.internal_disk, ec);
   return ec ? kInternalDiskBytes : bytes;
 }
 
@@ -51,7 +51,7 @@ void DecideSessionChecks(RunContext& ctx, const std::vector<DiskEvidence>& disks
       }
       const auto& facts = ctx.disk_facts;
       checks.push_back(CheckInternalDiskUntouched(
-          *it, InternalDiskName(facts["block_devices"], InternalDiskBytes(ctx.options)), facts["mounts"],
+          *it, InternalDiskName(facts["block_devices"], InternalDiskBytes(ctx.request)), facts["mounts"],
           facts["swaps"]));
       AddFileChanges(checks.back(), diffs, "internal");
     }

@@ -143,6 +143,41 @@ TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
   EXPECT_NE(ReadFile(dir_->path() / "controls/report.html").find("id=\"phase-chart\""), std::string::npos);
 }
 
+// The hostile machine's ext4-dirty-journal: livecheck's own init leaves it
+// alone; an init that probe-mounts it read-only (as live-boot does) makes
+// the kernel replay the journal, which no-disk-writes sees with the write
+// map and the changed file; the same probe on the clean disk writes nothing.
+TEST_F(RunTest, ReadOnlyProbeMountReplaysADirtyJournal) {
+  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/hazards.toml", "fixtures/scenarios/hazards-clean.toml"},
+                                       "hazards"),
+                       .timeout = std::chrono::minutes(10)});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto report = Report("hazards");
+  std::map<std::string, std::map<std::string, nlohmann::json>> by_run;  // scenario -> variant -> result
+  for (const auto& result : report["results"]) by_run[result["scenario"]][result["variant"]] = result;
+  auto status = [&](const std::string& scenario, const std::string& variant, const std::string& check) {
+    for (const auto& c : by_run[scenario][variant]["checks"])
+      if (c["name"] == check) return c["status"].get<std::string>();
+    return std::string("none");
+  };
+  EXPECT_EQ(status("hazards", "good", "no-disk-writes"), "PASS") << r.out;
+  EXPECT_EQ(status("hazards", "good", "internal-disk-untouched"), "PASS") << r.out;
+  EXPECT_EQ(status("hazards", "bad-probe-mounts-internal", "no-disk-writes"), "FAIL") << r.out;
+  EXPECT_EQ(status("hazards", "bad-probe-mounts-internal", "internal-disk-untouched"), "FAIL") << r.out;
+  EXPECT_EQ(status("hazards-clean", "bad-probe-mounts-internal", "no-disk-writes"), "PASS") << r.out;
+  for (const auto& c : by_run["hazards"]["bad-probe-mounts-internal"]["checks"]) {
+    if (c["name"] != "no-disk-writes") continue;
+    EXPECT_NE(c["summary"].get<std::string>().find("/known-file.txt"), std::string::npos) << c["summary"];
+    bool mapped = false;
+    for (const auto& d : c["evidence"]["disks"])
+      if (d["drive"] == "internal") {
+        mapped = !d["write_map"].empty();
+        EXPECT_EQ(d["sha256_before"], d["sha256_after"]) << "the hazard disk itself is never written";
+      }
+    EXPECT_TRUE(mapped) << c.dump();
+  }
+}
+
 // Run with QEMU's `max` CPU instead of the default TCG model (--cpu): the
 // verdicts do not depend on it, and the report says which one ran. The
 // run's signed evidence bundle verifies with the signer's key only, and

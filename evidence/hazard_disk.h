@@ -1,0 +1,34 @@
+#pragma once
+// The hostile machine's disks: internal disks built by livecheck with a
+// named hazard, the state a seized machine's disk may be in that makes a
+// careless live system write to it. Each is the realistic internal disk
+// (internal_disk.h: the same size and layout, so the guest finds it the same
+// way) with the hazard added to it by a recipe, built once per cache.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace livecheck {
+
+namespace fs = std::filesystem;
+
+/// Every hazard name: "realistic" (the plain disk: ext4+swap+FAT, what
+/// `auto` and `internal_disk = true` attach) and "ext4-dirty-journal".
+const std::vector<std::string>& HazardNames();
+bool IsHazardName(const std::string& name);
+
+/// The cached image for `hazard` (one of HazardNames), made on first use.
+///  - ext4-dirty-journal: the ext4 partition's journal holds one committed
+///    transaction that was never checkpointed (debugfs journal_open/
+///    journal_write/journal_close, e2fsprogs' own tool for this), and the
+///    superblock says needs_recovery, as a machine switched off hard leaves
+///    it. The logged block is /known-file.txt's data with "journal
+///    replayed!" in place of "must never change": any mount without
+///    noload/norecovery, read-only included, replays it and writes the disk.
+fs::path EnsureHazardDisk(const fs::path& cache_dir, const std::string& hazard);
+
+/// The text /known-file.txt reads after the journal of ext4-dirty-journal
+/// was replayed (before: "the suspect's data: must never change\n").
+inline constexpr const char* kReplayedKnownFile = "the suspect's data: journal replayed!\n";
+
+}  // namespace livecheck
