@@ -1,7 +1,5 @@
 #include "evidence/hazard_disk.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 #include "common/error.h"
@@ -50,16 +48,6 @@ void AddDirtyJournal(const fs::path& disk, const fs::path& work) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& HazardNames() {
-  static const std::vector<std::string> names = {"realistic", "ext4-dirty-journal"};
-  return names;
-}
-
-bool IsHazardName(const std::string& name) {
-  const auto& names = HazardNames();
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
 
 fs::path EnsureHazardDisk(const fs::path& cache_dir, const std::string& hazard) {
   if (!IsHazardName(hazard))

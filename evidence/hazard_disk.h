@@ -6,16 +6,12 @@
 // way) with the hazard added to it by a recipe, built once per cache.
 #include <filesystem>
 #include <string>
-#include <vector>
+
+#include "evidence/hazard_names.h"
 
 namespace livecheck {
 
 namespace fs = std::filesystem;
-
-/// Every hazard name: "realistic" (the plain disk: ext4+swap+FAT, what
-/// `auto` and `internal_disk = true` attach) and "ext4-dirty-journal".
-const std::vector<std::string>& HazardNames();
-bool IsHazardName(const std::string& name);
 
 /// The cached image for `hazard` (one of HazardNames), made on first use.
 ///  - ext4-dirty-journal: the ext4 partition's journal holds one committed

@@ -10,7 +10,7 @@
 #include <toml++/toml.h>
 
 #include "common/error.h"
-#include "evidence/hazard_disk.h"
+#include "evidence/hazard_names.h"
 #include "common/file_util.h"
 #include "evidence/checks.h"
 

@@ -1,0 +1,15 @@
+#pragma once
+// The names of the hostile machine's internal disks (hazard_disk.h builds
+// them), apart from building them: scenarios and flags are checked against
+// these without running any tool.
+#include <string>
+#include <vector>
+
+namespace livecheck {
+
+/// Every hazard name: "realistic" (the plain disk: ext4+swap+FAT, what
+/// `auto` and `internal_disk = true` attach) and "ext4-dirty-journal".
+const std::vector<std::string>& HazardNames();
+bool IsHazardName(const std::string& name);
+
+}  // namespace livecheck
