@@ -50,9 +50,17 @@ TEST(LoadTest, FiftyRunsAtTwoJobsAreAllAccountedFor) {
   size_t testcases = 0;
   for (size_t at = junit.find("<testcase "); at != std::string::npos; at = junit.find("<testcase ", at + 1)) ++testcases;
   EXPECT_EQ(testcases, 100u);  // one per run and check
-  size_t logs = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path() / "report/logs")) ++logs;
-  EXPECT_EQ(logs, 50u);
+  // Each run's console log and its exact QEMU command line, nothing else.
+  size_t consoles = 0, commands = 0, other = 0;
+  for (const auto& e : fs::directory_iterator(dir.path() / "report/logs")) {
+    auto name = e.path().filename().string();
+    if (name.ends_with(".console.log")) ++consoles;
+    else if (name.ends_with(".qemu-argv.json")) ++commands;
+    else ++other;
+  }
+  EXPECT_EQ(consoles, 50u);
+  EXPECT_EQ(commands, 50u);
+  EXPECT_EQ(other, 0u);
   EXPECT_TRUE(QemuProcessesMentioning(runtime.string()).empty());
   EXPECT_TRUE(fs::is_empty(runtime)) << "runtime directories left behind";
   // livecheck holds every result and its console tail, not the logs: it stays small.
