@@ -12,13 +12,6 @@ namespace {
 
 using L = InternalDiskLayout;
 
-void WriteAt(const fs::path& file, uint64_t offset, const std::string& data) {
-  std::string bytes = ReadFile(file);
-  if (offset + data.size() > bytes.size()) throw Error(fmt::format("{}: too small for the hazard", file.string()));
-  bytes.replace(offset, data.size(), data);
-  WriteFileAtomic(file, bytes);
-}
-
 // A journal transaction that rewrites /known-file.txt's block, committed and
 // never checkpointed: the state a power cut after the commit leaves.
 void AddDirtyJournal(const fs::path& disk, const fs::path& work) {
@@ -44,7 +37,7 @@ void AddDirtyJournal(const fs::path& disk, const fs::path& work) {
   auto header = RunChecked({.argv = {"dumpe2fs", "-h", ext4.string()}});
   if (header.out.find("needs_recovery") == std::string::npos)
     throw Error(fmt::format("debugfs left no transaction to replay in {}", ext4.string()));
-  WriteAt(disk, L::kExt4Offset, ReadFile(ext4));
+  CopyIntoImage(ext4, disk, L::kExt4Offset);
 }
 
 }  // namespace

@@ -20,18 +20,6 @@ const std::map<std::string, std::string> kEpoch = {{"E2FSPROGS_FAKE_TIME", "1700
                                                                   {"SOURCE_DATE_EPOCH", "1700000000"},
                                                                   {"MTOOLS_SKIP_CHECK", "1"}};
 
-// mkswap writes only whole files: the swap area is made beside the image
-// and its bytes copied in at the partition's offset.
-void CopyInto(const fs::path& from, const fs::path& image, uint64_t offset) {
-  std::string data = ReadFile(from);
-  int fd = open(image.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(DescribeIoError("open", image, errno));
-  ssize_t n = pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
-  int error = errno;
-  close(fd);
-  if (n != static_cast<ssize_t>(data.size())) throw Error(DescribeIoError("write", image, error));
-}
-
 std::string PartitionTable() {
   auto part = [](uint64_t offset, uint64_t bytes, const char* type) {
     return fmt::format("start={}, size={}, type={}\n", offset / kSector, bytes / kSector, type);
@@ -41,6 +29,16 @@ std::string PartitionTable() {
 }
 
 }  // namespace
+
+void CopyIntoImage(const fs::path& from, const fs::path& image, uint64_t offset) {
+  std::string data = ReadFile(from);
+  int fd = open(image.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(DescribeIoError("open", image, errno));
+  ssize_t n = pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
+  int error = errno;
+  close(fd);
+  if (n != static_cast<ssize_t>(data.size())) throw Error(DescribeIoError("write", image, error));
+}
 
 fs::path EnsureInternalDiskImage(const fs::path& cache_dir) {
   auto image = cache_dir / "internal-disk-v2.img";
@@ -62,7 +60,7 @@ fs::path EnsureInternalDiskImage(const fs::path& cache_dir) {
   WriteFileAtomic(swap, "");
   fs::resize_file(swap, L::kSwapBytes);
   RunChecked({.argv = {"mkswap", "-L", "INTSWAP", "-U", "6c697665-6368-6563-6b00-000000000002", swap.string()}});
-  CopyInto(swap, temp, L::kSwapOffset);
+  CopyIntoImage(swap, temp, L::kSwapOffset);
   RunChecked({.argv = {"mkfs.vfat", "--invariant", "-i", "6c766368", "-n", "INTFAT", "--offset",
                        std::to_string(L::kFatOffset / kSector), temp.string(), std::to_string(L::kFatBytes / 1024)},
               .extra_env = kEpoch});

@@ -17,6 +17,11 @@ inline constexpr uint64_t kInternalDiskBytes = 80ull << 20;
 /// on a file, mkfs.vfat --offset, mcopy) once per cache directory.
 fs::path EnsureInternalDiskImage(const fs::path& cache_dir);
 
+/// Writes `from`'s bytes into `image` at `offset`, in place: mkswap and
+/// debugfs work on whole files, so a partition is made beside the image
+/// and copied in.
+void CopyIntoImage(const fs::path& from, const fs::path& image, uint64_t offset);
+
 /// The partitions' offsets and sizes in the image, in bytes.
 struct InternalDiskLayout {
   static constexpr uint64_t kMiB = 1ull << 20;
