@@ -21,7 +21,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p out/fuzz-findings
 findings=0
-for target in line_json phase_marker console_shell build_config scenario check_evidence; do
+for target in line_json phase_marker console_shell build_config scenario check_evidence disk_layout; do
   mkdir -p "$scratch/$target"
   echo "fuzz: ${target}_fuzz for ${seconds} s"
   if ./build/fuzz/fuzz/${target}_fuzz -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 \

@@ -18,6 +18,8 @@ packages=(
   squashfs-tools mtools dosfstools fdisk cpio zstd kmod
   syslinux syslinux-common isolinux xorriso grub-efi-amd64-bin grub-common
   busybox-static unionfs-fuse fuse-overlayfs
+  # the hostile machine's disks (evidence/hazard_disk.cc)
+  cryptsetup-bin
   # the guest kernel (the host's Debian kernel, also what libguestfs needs)
   linux-image-amd64
   # report rendering test

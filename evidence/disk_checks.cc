@@ -1,5 +1,7 @@
 #include "evidence/disk_checks.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "common/json_fields.h"
@@ -20,6 +22,11 @@ nlohmann::json ToJson(const DiskEvidence& d) {
     for (const auto& [offset, length] : d.written_extents) j["write_map"].push_back({offset, length});
     if (d.written_extents_truncated) j["write_map_truncated"] = true;
   }
+  if (!d.written.ranges.empty()) {
+    j["written"] = nlohmann::json::array();
+    for (const auto& r : d.written.ranges) j["written"].push_back(ToJson(r));
+    if (d.written.truncated) j["written_truncated"] = true;
+  }
   return j;
 }
 
@@ -33,8 +40,26 @@ DiskEvidence DiskEvidenceFromJson(const nlohmann::json& j) {
       if (e.is_array() && e.size() == 2 && e[0].is_number_integer() && e[1].is_number_integer())
         d.written_extents.push_back({e[0].get<int64_t>(), e[1].get<int64_t>()});
   d.written_extents_truncated = BoolField(j, "write_map_truncated", false);
+  if (j.is_object() && j.contains("written") && j["written"].is_array())
+    for (const auto& r : j["written"])
+      if (r.is_object() && d.written.ranges.size() < kMaxWrittenRanges) d.written.ranges.push_back(WrittenRangeFromJson(r));
+  d.written.truncated = BoolField(j, "written_truncated", false);
   return d;
 }
+
+namespace {
+
+// "; changed: p1 ext4 'INTERNAL': journal, ..." (at most four names), or "".
+std::string ChangedRegions(const DiskEvidence& d) {
+  auto names = WrittenRegionNames(d.written);
+  if (names.empty()) return "";
+  size_t shown = std::min<size_t>(names.size(), 4);
+  std::vector<std::string> head(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(shown));
+  return fmt::format("; changed: {}{}", fmt::join(head, ", "),
+                     names.size() > shown ? fmt::format(" and {} more", names.size() - shown) : "");
+}
+
+}  // namespace
 
 CheckResult CheckNoDiskWrites(const std::vector<DiskEvidence>& disks) {
   nlohmann::json evidence = nlohmann::json::array();
@@ -43,9 +68,11 @@ CheckResult CheckNoDiskWrites(const std::vector<DiskEvidence>& disks) {
     evidence.push_back(ToJson(d));
     if (!problem.empty()) continue;
     if (d.wr_operations != 0 || d.wr_bytes != 0)
-      problem = fmt::format("{}: {} write operations, {} bytes written", d.drive, d.wr_operations, d.wr_bytes);
+      problem = fmt::format("{}: {} write operations, {} bytes written{}", d.drive, d.wr_operations, d.wr_bytes,
+                            ChangedRegions(d));
     else if (d.overlay_allocated_bytes != 0)
-      problem = fmt::format("{}: {} bytes allocated in its overlay", d.drive, d.overlay_allocated_bytes);
+      problem = fmt::format("{}: {} bytes allocated in its overlay{}", d.drive, d.overlay_allocated_bytes,
+                            ChangedRegions(d));
     else if (d.hash_before != d.hash_after)
       problem = fmt::format("{}: the image {} changed", d.drive, d.image);
   }
@@ -70,8 +97,8 @@ CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::stri
   if (disk.wr_operations != 0 || disk.wr_bytes != 0 || disk.hash_before != disk.hash_after ||
       disk.overlay_allocated_bytes != 0)
     return Verdict("internal-disk-untouched", false,
-                   fmt::format("the internal disk was written: {} operations, {} bytes", disk.wr_operations,
-                               disk.wr_bytes),
+                   fmt::format("the internal disk was written: {} operations, {} bytes{}", disk.wr_operations,
+                               disk.wr_bytes, ChangedRegions(disk)),
                    evidence);
   return Verdict("internal-disk-untouched", true,
                  fmt::format("internal disk ({}) never mounted, never swap, never written",

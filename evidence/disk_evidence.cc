@@ -14,6 +14,11 @@ DiskEvidence DiskEvidenceAfterRun(const std::string& drive, const fs::path& imag
     e.overlay_allocated_bytes = allocation.bytes;
     e.written_extents = std::move(allocation.extents);
     e.written_extents_truncated = allocation.truncated;
+    // The image is raw (vm_session.cc's overlays say -F raw): its bytes are
+    // the "before", the overlay file's bytes at each mapped offset the "after".
+    auto before = FileDiskReader(image.string());
+    e.written = AnnotateWrites(allocation.mapping, DiskLayoutOf(before, fs::file_size(image)), before,
+                               FileDiskReader(overlay.string()));
   }
   if (blockstats.is_array())
     for (const auto& s : blockstats)
@@ -31,6 +36,8 @@ OverlayAllocation ParseOverlayMap(const nlohmann::json& map) {
     if (IntField(extent, "depth", 1) != 0 || !BoolField(extent, "data", false)) continue;
     int64_t offset = IntField(extent, "start", 0), length = IntField(extent, "length", 0);
     a.bytes += length;
+    if (a.mapping.size() < kMaxWriteMapExtents && extent.contains("offset"))
+      a.mapping.push_back({offset, length, IntField(extent, "offset", -1)});
     if (!a.extents.empty() && a.extents.back().first + a.extents.back().second == offset)
       a.extents.back().second += length;  // qemu-img splits runs at cluster boundaries
     else if (a.extents.size() < kMaxWriteMapExtents)

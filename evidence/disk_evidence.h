@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/write_map.h"
+
 namespace livecheck {
 
 namespace fs = std::filesystem;
@@ -25,6 +27,8 @@ struct DiskEvidence {
   /// length), from the overlay's allocation; at most kMaxWriteMapExtents.
   std::vector<std::pair<int64_t, int64_t>> written_extents;
   bool written_extents_truncated = false;
+  /// What the written bytes are: each changed range named (write_map.h).
+  WriteMapDetail written;
 };
 
 inline constexpr size_t kMaxWriteMapExtents = 4096;
@@ -34,6 +38,7 @@ struct OverlayAllocation {
   int64_t bytes = 0;
   std::vector<std::pair<int64_t, int64_t>> extents;  ///< (offset, length), at most kMaxWriteMapExtents
   bool truncated = false;
+  std::vector<MappedExtent> mapping;  ///< unmerged, with where the data is in the overlay file
 };
 OverlayAllocation OverlayAllocationOf(const fs::path& overlay);
 /// Parses `qemu-img map --output=json` (pure, for tests).

@@ -14,6 +14,7 @@ namespace livecheck {
 namespace fs = std::filesystem;
 
 /// The cached image for `hazard` (one of HazardNames), made on first use.
+/// Every one is kInternalDiskBytes long: the guest finds it by its size.
 ///  - ext4-dirty-journal: the ext4 partition's journal holds one committed
 ///    transaction that was never checkpointed (debugfs journal_open/
 ///    journal_write/journal_close, e2fsprogs' own tool for this), and the
@@ -21,6 +22,22 @@ namespace fs = std::filesystem;
 ///    it. The logged block is /known-file.txt's data with "journal
 ///    replayed!" in place of "must never change": any mount without
 ///    noload/norecovery, read-only included, replays it and writes the disk.
+///  - fat-dirty: the FAT partition's boot sector says it was not unmounted
+///    cleanly (the state byte's dirty bit, what fsck.fat -n reports).
+///  - swap: an MBR disk that is one swap partition (label SWAP).
+///  - swap-hibernated: the swap partition holds a hibernation signature
+///    (S1SUSPEND, the original SWAPSPACE2 kept beside it, an image sector):
+///    resuming from it would boot the suspect's memory; swapon or mkswap on
+///    it destroys the image.
+///  - luks: the ext4 partition is a LUKS2 container (fixed UUID, PBKDF2 at
+///    1000 iterations so it is quick to make; its salts are random).
+///  - esp: GPT; an EFI system partition (FAT, EFI/BOOT/BOOTX64.EFI and the
+///    loader/random-seed systemd-boot keeps) and an ext4 data partition.
+///  - persistence-decoys: GPT; three ext4 partitions labelled as the
+///    persistence stores of live-boot ("persistence", with a
+///    persistence.conf of "/ union"), casper ("casper-rw") and Tails (GPT
+///    name "TailsData"): a stack booted with its persistence option mounts
+///    them read-write.
 fs::path EnsureHazardDisk(const fs::path& cache_dir, const std::string& hazard);
 
 /// The text /known-file.txt reads after the journal of ext4-dirty-journal

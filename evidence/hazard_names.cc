@@ -5,7 +5,8 @@
 namespace livecheck {
 
 const std::vector<std::string>& HazardNames() {
-  static const std::vector<std::string> names = {"realistic", "ext4-dirty-journal"};
+  static const std::vector<std::string> names = {"realistic", "ext4-dirty-journal", "fat-dirty", "swap", "swap-hibernated",
+                                                    "luks", "esp", "persistence-decoys"};
   return names;
 }
 

@@ -8,7 +8,8 @@
 namespace livecheck {
 
 /// Every hazard name: "realistic" (the plain disk: ext4+swap+FAT, what
-/// `auto` and `internal_disk = true` attach) and "ext4-dirty-journal".
+/// `auto` and `internal_disk = true` attach), then the hostile ones
+/// (hazard_disk.h says what each holds).
 const std::vector<std::string>& HazardNames();
 bool IsHazardName(const std::string& name);
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/json_fields.h"
 #include "evidence/checks.h"
 #include "reports/flaky_counts.h"
 #include "reports/junit_writer.h"
@@ -155,6 +156,30 @@ std::string PhaseChart(const RunReport& report) {
   return svg + "</svg>\n";
 }
 
+// The annotated write map of each disk a check's evidence holds
+// (no-disk-writes: "disks"; internal-disk-untouched: "disk").
+std::string WriteMapTable(const nlohmann::json& evidence) {
+  std::vector<nlohmann::json> disks;
+  if (evidence.is_object() && evidence.contains("disks") && evidence["disks"].is_array())
+    for (const auto& d : evidence["disks"]) disks.push_back(d);
+  if (evidence.is_object() && evidence.contains("disk") && evidence["disk"].is_object()) disks.push_back(evidence["disk"]);
+  std::string rows;
+  for (const auto& d : disks) {
+    if (!d.is_object() || !d.contains("written") || !d["written"].is_array()) continue;
+    for (const auto& w : d["written"]) {
+      if (!w.is_object()) continue;
+      rows += fmt::format("<tr><td>{}</td><td>0x{:x}</td><td>{}</td><td>{}</td><td><code>{}</code></td>"
+                          "<td><code>{}</code></td></tr>\n",
+                          HtmlEscape(StringField(d, "drive")), IntField(w, "sample_offset", 0), IntField(w, "length", 0),
+                          HtmlEscape(StringField(w, "where")) + (BoolField(w, "unchanged", false) ? " (rewritten, unchanged)" : ""),
+                          HtmlEscape(StringField(w, "before")), HtmlEscape(StringField(w, "after")));
+    }
+  }
+  if (rows.empty()) return "";
+  return "<table class=\"write-map\"><tr><th>disk</th><th>first changed byte</th><th>bytes</th><th>where</th>"
+         "<th>before</th><th>after</th></tr>\n" + rows + "</table>\n";
+}
+
 std::string Failures(const RunReport& report) {
   std::string out;
   for (const auto& r : report.results) {
@@ -171,6 +196,7 @@ std::string Failures(const RunReport& report) {
       out += fmt::format("<p><b>{}</b>: {}</p>\n<details><summary>evidence</summary><pre>{}</pre></details>\n",
                          HtmlEscape(c.name), HtmlEscape(c.summary),
                          HtmlEscape(c.evidence.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
+      out += WriteMapTable(c.evidence);
     }
     if (!r.console_tail.empty())
       out += "<details><summary>console (last lines)</summary><pre>" + HtmlEscape(r.console_tail) +

@@ -147,6 +147,21 @@ TEST(HtmlReportTest, SelfContainedWithMatrixChartAndEscapedGuestText) {
   EXPECT_EQ(html.find('\x07'), std::string::npos);
 }
 
+// A failed no-disk-writes shows its annotated write map as a table; the
+// names come from the disk's own bytes (labels) and are escaped.
+TEST(HtmlReportTest, ShowsTheWriteMapOfAFailedDiskCheck) {
+  auto report = SampleReport();
+  nlohmann::json written = {{{"offset", 1049600}, {"length", 512}, {"where", "p1 ext4 '<b>': superblock"},
+                             {"sample_offset", 1049656}, {"before", "53ef"}, {"after", "53ff"}}};
+  report.results[1].checks.push_back({"no-disk-writes", Status::kFail, "internal: 3 write operations",
+                                      {{"disks", {{{"drive", "internal"}, {"written", written}}}}}});
+  auto html = HtmlReport(report);
+  EXPECT_NE(html.find("<tr><td>internal</td><td>0x100438</td><td>512</td><td>p1 ext4 &apos;&lt;b&gt;&apos;: "
+                      "superblock</td><td><code>53ef</code></td><td><code>53ff</code></td></tr>"),
+            std::string::npos)
+      << html;
+}
+
 // The sample plus a run whose first attempt lost its QEMU and whose second passed.
 RunReport RetriedReport() {
   auto report = SampleReport();

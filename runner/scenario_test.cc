@@ -76,7 +76,8 @@ TEST(ScenarioTest, InternalDiskIsTrueOrAHazard) {
   EXPECT_EQ(plain.scenario.internal_disk_hazard, "realistic");
   auto bad = ParseScenario("internal_disk = \"haunted\"\n[[step]]\ncheck = \"no-disk-writes\"\n", "/s/b.toml");
   EXPECT_EQ(bad.errors, std::vector<std::string>{"/s/b.toml:1:17: 'internal_disk' must be true, false or a hazard "
-                                                 "(realistic, ext4-dirty-journal)"});
+                                                 "(realistic, ext4-dirty-journal, fat-dirty, swap, swap-hibernated, "
+                                                 "luks, esp, persistence-decoys)"});
 }
 
 TEST(ScenarioTest, MissingStepsAndMalformedToml) {

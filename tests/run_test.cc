@@ -143,39 +143,58 @@ TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
   EXPECT_NE(ReadFile(dir_->path() / "controls/report.html").find("id=\"phase-chart\""), std::string::npos);
 }
 
-// The hostile machine's ext4-dirty-journal: livecheck's own init leaves it
-// alone; an init that probe-mounts it read-only (as live-boot does) makes
-// the kernel replay the journal, which no-disk-writes sees with the write
-// map and the changed file; the same probe on the clean disk writes nothing.
+// The hostile machine's disks. ext4-dirty-journal: livecheck's own init
+// leaves it alone; an init that probe-mounts it read-only (as live-boot
+// does) makes the kernel replay the journal, which no-disk-writes sees with
+// the changed file and a write map naming the superblock and the journal;
+// the same probe on the clean disk writes nothing. persistence-decoys: an
+// init that mounts the partition labelled `persistence` read-write fails
+// both disk checks, livecheck's own init passes them.
 TEST_F(RunTest, ReadOnlyProbeMountReplaysADirtyJournal) {
-  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/hazards.toml", "fixtures/scenarios/hazards-clean.toml"},
+  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/hazards.toml", "fixtures/scenarios/hazards-clean.toml",
+                                        "fixtures/scenarios/hazards-persistence.toml"},
                                        "hazards"),
                        .timeout = std::chrono::minutes(10)});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   auto report = Report("hazards");
   std::map<std::string, std::map<std::string, nlohmann::json>> by_run;  // scenario -> variant -> result
   for (const auto& result : report["results"]) by_run[result["scenario"]][result["variant"]] = result;
-  auto status = [&](const std::string& scenario, const std::string& variant, const std::string& check) {
+  auto check = [&](const std::string& scenario, const std::string& variant, const std::string& name) {
     for (const auto& c : by_run[scenario][variant]["checks"])
-      if (c["name"] == check) return c["status"].get<std::string>();
-    return std::string("none");
+      if (c["name"] == name) return c;
+    return nlohmann::json{{"status", "none"}, {"summary", ""}};
+  };
+  auto status = [&](const std::string& scenario, const std::string& variant, const std::string& name) {
+    return check(scenario, variant, name)["status"].get<std::string>();
   };
   EXPECT_EQ(status("hazards", "good", "no-disk-writes"), "PASS") << r.out;
   EXPECT_EQ(status("hazards", "good", "internal-disk-untouched"), "PASS") << r.out;
   EXPECT_EQ(status("hazards", "bad-probe-mounts-internal", "no-disk-writes"), "FAIL") << r.out;
   EXPECT_EQ(status("hazards", "bad-probe-mounts-internal", "internal-disk-untouched"), "FAIL") << r.out;
   EXPECT_EQ(status("hazards-clean", "bad-probe-mounts-internal", "no-disk-writes"), "PASS") << r.out;
-  for (const auto& c : by_run["hazards"]["bad-probe-mounts-internal"]["checks"]) {
-    if (c["name"] != "no-disk-writes") continue;
-    EXPECT_NE(c["summary"].get<std::string>().find("/known-file.txt"), std::string::npos) << c["summary"];
-    bool mapped = false;
-    for (const auto& d : c["evidence"]["disks"])
-      if (d["drive"] == "internal") {
-        mapped = !d["write_map"].empty();
-        EXPECT_EQ(d["sha256_before"], d["sha256_after"]) << "the hazard disk itself is never written";
-      }
-    EXPECT_TRUE(mapped) << c.dump();
-  }
+  EXPECT_EQ(status("hazards-persistence", "good", "no-disk-writes"), "PASS") << r.out;
+  EXPECT_EQ(status("hazards-persistence", "good", "internal-disk-untouched"), "PASS") << r.out;
+  EXPECT_EQ(status("hazards-persistence", "bad-mounts-persistence", "no-disk-writes"), "FAIL") << r.out;
+  EXPECT_EQ(status("hazards-persistence", "bad-mounts-persistence", "internal-disk-untouched"), "FAIL") << r.out;
+
+  auto replay = check("hazards", "bad-probe-mounts-internal", "no-disk-writes");
+  auto summary = replay["summary"].get<std::string>();
+  EXPECT_NE(summary.find("/known-file.txt"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("changed: "), std::string::npos) << summary;
+  std::set<std::string> where;
+  for (const auto& d : replay["evidence"]["disks"])
+    if (d["drive"] == "internal") {
+      EXPECT_FALSE(d["write_map"].empty());
+      EXPECT_EQ(d["sha256_before"], d["sha256_after"]) << "the hazard disk itself is never written";
+      for (const auto& w : d["written"]) where.insert(w["where"].get<std::string>());
+    }
+  EXPECT_TRUE(where.count("p1 ext4 'INTERNAL': superblock")) << nlohmann::json(where).dump();
+  EXPECT_TRUE(where.count("p1 ext4 'INTERNAL': journal superblock")) << nlohmann::json(where).dump();
+
+  auto persistence = check("hazards-persistence", "bad-mounts-persistence", "no-disk-writes")["summary"].get<std::string>();
+  EXPECT_NE(persistence.find("p1 [persistence] ext4 'persistence'"), std::string::npos) << persistence;
+  EXPECT_EQ(persistence.find("casper-rw"), std::string::npos) << "only the mounted decoy was written: " << persistence;
+  EXPECT_NE(ReadFile(dir_->path() / "hazards/report.html").find("class=\"write-map\""), std::string::npos);
 }
 
 // Run with QEMU's `max` CPU instead of the default TCG model (--cpu): the

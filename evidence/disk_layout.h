@@ -1,0 +1,41 @@
+#pragma once
+// Where things are on a disk image: its partition table (MBR or GPT), its
+// partitions and, inside each, the file-system structures a write can hit
+// (ext4 superblock, group descriptors, bitmaps, inode tables and journal; FAT
+// boot sector, FATs and root directory; the swap header; the LUKS header).
+// Read from the image's own bytes through a reader, so it is a pure function
+// of those bytes and needs no tool and no mount.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace livecheck {
+
+/// Reads `length` bytes at `offset` of a disk (fewer past its end).
+using DiskReader = std::function<std::string(uint64_t offset, size_t length)>;
+
+/// One named range of a disk, in disk bytes.
+struct DiskRegion {
+  std::string name;  ///< "MBR", "p1 ext4 'INTERNAL'", "p1 ext4 'INTERNAL': journal"
+  uint64_t offset = 0, length = 0;
+  int depth = 0;  ///< 0: partition table or partition; 1: a structure inside a partition
+  bool operator==(const DiskRegion&) const = default;
+};
+
+/// Every region livecheck can name on a disk of `disk_bytes` bytes.
+std::vector<DiskRegion> DiskLayoutOf(const DiskReader& read, uint64_t disk_bytes);
+
+/// The name of the most specific region holding `offset` ("unpartitioned"
+/// when none does).
+std::string RegionNameAt(const std::vector<DiskRegion>& layout, uint64_t offset);
+
+/// Where the names change inside [offset, offset + length): the offsets at
+/// which a region starts or ends, sorted, without the two ends.
+std::vector<uint64_t> RegionBoundariesIn(const std::vector<DiskRegion>& layout, uint64_t offset, uint64_t length);
+
+/// A reader over a file (pread), and one over bytes held in memory (tests).
+DiskReader FileDiskReader(const std::string& path);
+DiskReader BytesDiskReader(std::string bytes);
+
+}  // namespace livecheck
