@@ -36,7 +36,7 @@ std::optional<CheckResult> Decide(const CheckResult& c, const std::vector<PhaseT
   if (c.name == "no-disk-writes") return CheckNoDiskWrites(DisksOf(e));
   if (c.name == "internal-disk-untouched")
     return CheckInternalDiskUntouched(DiskEvidenceFromJson(Field(e, "disk")), StringField(e, "guest_name"),
-                                      Field(e, "mounts"), Field(e, "swaps"));
+                                      Field(e, "mounts"), Field(e, "swaps"), Field(e, "trace"));
   if (c.name == "boot-timing") {
     if (!e.is_object() || !e.contains("expected")) {
       why_not = "its evidence names no expected phases (a report from before livecheck kept them)";

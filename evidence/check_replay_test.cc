@@ -32,11 +32,11 @@ TEST(CheckReplayTest, DiskChecksDecideAgainFromTheirEvidence) {
 
   DiskEvidence internal{.drive = "internal", .hash_before = "h", .hash_after = "h"};
   auto mounted = CheckInternalDiskUntouched(internal, "sda", nlohmann::json::array({Mount("/mnt", "ext4", "rw", "/dev/sda")}),
-                                            nlohmann::json::array());
+                                            nlohmann::json::array(), nlohmann::json::array());
   ASSERT_EQ(mounted.status, Status::kFail);
   EXPECT_EQ(Replayed(mounted, Status::kPass), Status::kFail);
   auto clean = CheckInternalDiskUntouched(internal, "sda", nlohmann::json::array({Mount("/", "overlay", "rw")}),
-                                          nlohmann::json::array());
+                                          nlohmann::json::array(), nlohmann::json::array());
   EXPECT_EQ(Replayed(clean, Status::kPass), Status::kPass);
 }
 

@@ -6,6 +6,7 @@
 
 #include "common/json_fields.h"
 #include "evidence/mount_facts.h"
+#include "evidence/mount_trace.h"
 
 namespace livecheck {
 
@@ -81,8 +82,14 @@ CheckResult CheckNoDiskWrites(const std::vector<DiskEvidence>& disks) {
 }
 
 CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::string& guest_name,
-                                       const nlohmann::json& mounts, const nlohmann::json& swaps) {
-  nlohmann::json evidence = {{"disk", ToJson(disk)}, {"guest_name", guest_name}, {"mounts", mounts}, {"swaps", swaps}};
+                                       const nlohmann::json& mounts, const nlohmann::json& swaps,
+                                       const nlohmann::json& trace) {
+  // The trace's events on this disk only: the whole trace is the run's.
+  nlohmann::json on_disk = nlohmann::json::array();
+  for (const auto& t : Objects(trace))
+    if (IsOnDisk(StringField(t, "device"), guest_name)) on_disk.push_back(t);
+  nlohmann::json evidence = {{"disk", ToJson(disk)}, {"guest_name", guest_name}, {"mounts", mounts}, {"swaps", swaps},
+                             {"trace", on_disk}};
   if (!guest_name.empty()) {
     std::string device = "/dev/" + guest_name;
     for (const auto& m : Objects(mounts))
@@ -93,6 +100,18 @@ CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::stri
       if (StringField(s, "device").rfind(device, 0) == 0)
         return Verdict("internal-disk-untouched", false, fmt::format("{} was used as swap", StringField(s, "device")),
                        evidence);
+    for (const auto& t : Objects(on_disk)) {
+      auto e = MountEventFromJson(t);
+      std::string when = e.seconds < 0 ? "" : fmt::format(" at {:.2f} s", e.seconds);
+      return Verdict("internal-disk-untouched", false,
+                     fmt::format("/dev/{} {} ({}){}, kernel log: \"{}\"", e.device,
+                                 e.event == "journal-replay" ? "had its journal replayed"
+                                 : e.event == "swap-on"      ? "was used as swap"
+                                 : e.event == "activated"    ? "was assembled"
+                                                             : "was mounted",
+                                 e.fs, when, e.message.substr(0, 160)),
+                     evidence);
+    }
   }
   if (disk.wr_operations != 0 || disk.wr_bytes != 0 || disk.hash_before != disk.hash_after ||
       disk.overlay_allocated_bytes != 0)

@@ -21,8 +21,11 @@ CheckResult CheckNoDiskWrites(const std::vector<DiskEvidence>& disks);
 
 /// internal-disk-untouched: the internal disk is never mounted, never swap,
 /// never written. `guest_name` is its name in the guest ("sdb"), empty when
-/// the guest never saw it.
+/// the guest never saw it; `mounts` and `swaps` are the guest's tables when
+/// the checks ran, `trace` the session's mount trace (mount_trace.h, as
+/// JSON): a mount already undone is in the trace only.
 CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::string& guest_name,
-                                       const nlohmann::json& mounts, const nlohmann::json& swaps);
+                                       const nlohmann::json& mounts, const nlohmann::json& swaps,
+                                       const nlohmann::json& trace);
 
 }  // namespace livecheck

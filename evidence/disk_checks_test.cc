@@ -1,4 +1,5 @@
 #include "evidence/disk_checks.h"
+#include "evidence/mount_trace.h"
 
 #include "common/testing.h"
 
@@ -28,17 +29,35 @@ TEST(DiskChecksTest, NoDiskWritesNamesTheDriveAndCount) {
 TEST(DiskChecksTest, InternalDiskUntouched) {
   DiskEvidence disk{.drive = "internal", .hash_before = "h", .hash_after = "h"};
   nlohmann::json mounts = {Mount("/", "overlay", "rw")};
-  EXPECT_EQ(CheckInternalDiskUntouched(disk, "sda", mounts, nlohmann::json::array()).status, Status::kPass);
+  auto none = nlohmann::json::array();
+  EXPECT_EQ(CheckInternalDiskUntouched(disk, "sda", mounts, none, none).status, Status::kPass);
   mounts.push_back(Mount("/mnt", "ext4", "rw", "/dev/sda"));
-  auto r = CheckInternalDiskUntouched(disk, "sda", mounts, nlohmann::json::array());
+  auto r = CheckInternalDiskUntouched(disk, "sda", mounts, none, none);
   EXPECT_EQ(r.status, Status::kFail);
   EXPECT_EQ(r.summary, "/dev/sda was mounted at /mnt");
   nlohmann::json swaps = nlohmann::json::array({{{"device", "/dev/sda2"}}});
-  EXPECT_EQ(CheckInternalDiskUntouched(disk, "sda", {Mount("/", "overlay", "rw")}, swaps).summary,
+  EXPECT_EQ(CheckInternalDiskUntouched(disk, "sda", {Mount("/", "overlay", "rw")}, swaps, none).summary,
             "/dev/sda2 was used as swap");
   disk.wr_operations = 1;
-  EXPECT_EQ(CheckInternalDiskUntouched(disk, "", nlohmann::json::array(), nlohmann::json::array()).status,
-            Status::kFail);
+  EXPECT_EQ(CheckInternalDiskUntouched(disk, "", none, none, none).status, Status::kFail);
+}
+
+// A probe mount undone before the checks ran: nothing in the tables, no
+// write (a clean ext4 mounted read-only), only the kernel's log saw it.
+TEST(DiskChecksTest, InternalDiskUntouchedSeesAnUndoneMountInTheTrace) {
+  DiskEvidence disk{.drive = "internal", .hash_before = "h", .hash_after = "h"};
+  auto none = nlohmann::json::array();
+  nlohmann::json trace = nlohmann::json::array();
+  for (const auto& e : ParseMountTrace({"[    1.50] EXT4-fs (sda1): mounted filesystem with ordered data mode.",
+                                        "[    2.91] EXT4-fs (sdb1): mounted filesystem with ordered data mode.",
+                                        "[    2.95] EXT4-fs (sdb1): unmounting filesystem."}))
+    trace.push_back(ToJson(e));
+  auto r = CheckInternalDiskUntouched(disk, "sdb", {Mount("/", "overlay", "rw")}, none, trace);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.summary, "/dev/sdb1 was mounted (ext4) at 2.91 s, kernel log: \"EXT4-fs (sdb1): mounted filesystem with "
+                       "ordered data mode.\"");
+  EXPECT_EQ(r.evidence["trace"].size(), 2u) << "only the internal disk's events";
+  EXPECT_EQ(CheckInternalDiskUntouched(disk, "sdc", {Mount("/", "overlay", "rw")}, none, trace).status, Status::kPass);
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ram["unplugged"] = true;
   (void)livecheck::CheckRamCopy(ram, manifest);
   auto list = evidence.is_array() ? evidence : nlohmann::json::array({evidence});
-  (void)livecheck::CheckInternalDiskUntouched({.drive = "internal"}, "sda", list, list);
+  (void)livecheck::CheckInternalDiskUntouched({.drive = "internal"}, "sda", list, list, list);
   // A stored verdict in an evidence bundle, decided again by livecheck verify.
   (void)livecheck::DiskEvidenceFromJson(evidence);
   for (const auto& name : livecheck::CheckNames()) {

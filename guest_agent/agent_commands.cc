@@ -3,10 +3,12 @@
 #include "guest_agent/workloads.h"
 
 #include "common/json_fields.h"
+#include "common/storage_kernel_log.h"
 #include "common/text_lines.h"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/klog.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -168,6 +170,19 @@ nlohmann::json Swaps(const std::string& swaps_path) {
   return list;
 }
 
+nlohmann::json KernelLog() {
+  // syslog(2)'s actions; glibc's <sys/klog.h> declares klogctl only.
+  constexpr int SYSLOG_ACTION_READ_ALL = 3, SYSLOG_ACTION_SIZE_BUFFER = 10;
+  auto empty = nlohmann::json::array();
+  int size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, nullptr, 0);
+  if (size <= 0) return {{"lines", empty}, {"error", ErrnoName(errno)}};
+  std::string buffer(static_cast<size_t>(std::min(size, 16 << 20)), '\0');
+  int n = klogctl(SYSLOG_ACTION_READ_ALL, buffer.data(), static_cast<int>(buffer.size()));
+  if (n < 0) return {{"lines", empty}, {"error", ErrnoName(errno)}};
+  buffer.resize(static_cast<size_t>(n));
+  return {{"lines", StorageKernelMessages(buffer, kMaxKernelLogLines)}};
+}
+
 nlohmann::json BlockDevices(const std::string& sys_block, const std::string& mountinfo_path) {
   auto mounts = ParseMountInfo(ReadText(mountinfo_path));
   auto list = nlohmann::json::array();
@@ -253,6 +268,7 @@ nlohmann::json HandleRequest(const nlohmann::json& request) {
     else if (cmd == "stat") result = Stat(request.at("path").get<std::string>());
     else if (cmd == "swaps") result = Swaps();
     else if (cmd == "block-devices") result = BlockDevices();
+    else if (cmd == "kernel-log") result = KernelLog();
     else if (cmd == "hash-tree")
       result = HashTree(request.value("root", "/"), request.value("skip", std::vector<std::string>{}));
     else if (cmd == "drop-caches") {

@@ -33,6 +33,12 @@ nlohmann::json Stat(const std::string& path);
 /// Active swap areas from /proc/swaps.
 nlohmann::json Swaps(const std::string& swaps_path = "/proc/swaps");
 /// Block devices from sysfs, with whether each (or a partition of it) is mounted.
+/// The kernel ring buffer's storage lines (common/storage_kernel_log.h):
+/// every mount, journal replay, unmount and swapon since boot, including
+/// those undone before the checks ran. {"lines": [...]}.
+inline constexpr size_t kMaxKernelLogLines = 2000;
+nlohmann::json KernelLog();
+
 nlohmann::json BlockDevices(const std::string& sys_block = "/sys/class/block",
                             const std::string& mountinfo_path = "/proc/self/mountinfo");
 /// SHA-256 of every regular file below `root` (links not followed), skipping

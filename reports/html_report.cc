@@ -180,6 +180,23 @@ std::string WriteMapTable(const nlohmann::json& evidence) {
          "<th>before</th><th>after</th></tr>\n" + rows + "</table>\n";
 }
 
+// What the guest's kernel mounted, replayed, unmounted or swapped on, in
+// order (the kernel's lines are guest text: escaped).
+std::string MountTraceTable(const RunResult& r) {
+  if (r.mount_trace.empty()) return "";
+  std::string rows;
+  for (const auto& e : r.mount_trace) {
+    double seconds = e.is_object() && e.contains("seconds") && e["seconds"].is_number() ? e["seconds"].get<double>() : -1;
+    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>\n",
+                        seconds < 0 ? "" : fmt::format("{:.2f}", seconds), HtmlEscape(StringField(e, "device")),
+                        HtmlEscape(StringField(e, "fs")), HtmlEscape(StringField(e, "event")),
+                        HtmlEscape(StringField(e, "message")));
+  }
+  return "<details class=\"mount-trace\"><summary>mount and activation trace (" + std::to_string(r.mount_trace.size()) +
+         " events, guest seconds)</summary><table><tr><th>at</th><th>device</th><th>fs</th><th>event</th>"
+         "<th>kernel log</th></tr>\n" + rows + "</table></details>\n";
+}
+
 std::string Failures(const RunReport& report) {
   std::string out;
   for (const auto& r : report.results) {
@@ -198,6 +215,7 @@ std::string Failures(const RunReport& report) {
                          HtmlEscape(c.evidence.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
       out += WriteMapTable(c.evidence);
     }
+    out += MountTraceTable(r);
     if (!r.console_tail.empty())
       out += "<details><summary>console (last lines)</summary><pre>" + HtmlEscape(r.console_tail) +
              "</pre></details>\n";

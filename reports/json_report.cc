@@ -64,6 +64,7 @@ nlohmann::json ReportToJson(const RunReport& report) {
     if (r.status == Status::kError) j["error_cause"] = ErrorCauseName(r.error_cause);
     j["flaky"] = r.flaky;
     j["block_counters"] = r.block_counters;
+    j["mount_trace"] = r.mount_trace;
     j["machine_definition"] = r.machine_definition;
     j["attempts"] = AttemptsToJson(r.attempts);
     if (r.status != Status::kPass) j["console_tail"] = r.console_tail;
@@ -121,6 +122,7 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
       r.error_cause = ParseErrorCause(rj.value("error_cause", ""));
       r.flaky = rj.value("flaky", false);
       for (const auto& b : rj.value("block_counters", nlohmann::json::array())) r.block_counters.push_back(b);
+      for (const auto& m : rj.value("mount_trace", nlohmann::json::array())) r.mount_trace.push_back(m);
       r.machine_definition = rj.value("machine_definition", "");
       r.attempts = AttemptsFromJson(rj.value("attempts", nlohmann::json::array()));
       if (!r.attempts.empty()) r.attempt = r.attempts.back().attempt;

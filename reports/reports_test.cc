@@ -155,7 +155,15 @@ TEST(HtmlReportTest, ShowsTheWriteMapOfAFailedDiskCheck) {
                              {"sample_offset", 1049656}, {"before", "53ef"}, {"after", "53ff"}}};
   report.results[1].checks.push_back({"no-disk-writes", Status::kFail, "internal: 3 write operations",
                                       {{"disks", {{{"drive", "internal"}, {"written", written}}}}}});
+  report.results[1].mount_trace.push_back({{"seconds", 2.91}, {"device", "sdb1"}, {"fs", "ext4"}, {"event", "mounted"},
+                                           {"message", "EXT4-fs (sdb1): <mounted>"}});
+  auto back = ReportFromJson(ReportToJson(report), "report.json");
+  EXPECT_EQ(back.results[1].mount_trace, report.results[1].mount_trace);
   auto html = HtmlReport(report);
+  EXPECT_NE(html.find("<tr><td>2.91</td><td>sdb1</td><td>ext4</td><td>mounted</td><td><code>EXT4-fs (sdb1): "
+                      "&lt;mounted&gt;</code></td></tr>"),
+            std::string::npos)
+      << html;
   EXPECT_NE(html.find("<tr><td>internal</td><td>0x100438</td><td>512</td><td>p1 ext4 &apos;&lt;b&gt;&apos;: "
                       "superblock</td><td><code>53ef</code></td><td><code>53ff</code></td></tr>"),
             std::string::npos)

@@ -197,6 +197,9 @@ asio::awaitable<void> AgentAccess::GatherDiskFacts(RunContext& ctx, milliseconds
     auto swaps = co_await agent_.Request(Cmd("swaps"), ctx.Budget(timeout));
     auto devices = co_await agent_.Request(Cmd("block-devices"), ctx.Budget(timeout));
     AddDiskFacts(ctx, mounts, swaps, devices);
+    // The ring buffer holds the whole session: the latest read replaces.
+    auto log = co_await agent_.Request(Cmd("kernel-log"), ctx.Budget(timeout));
+    if (log.is_object() && log.contains("lines") && log["lines"].is_array()) ctx.disk_facts["kernel_log"] = log["lines"];
   } catch (const AgentError&) {
   }
 }

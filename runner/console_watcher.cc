@@ -1,5 +1,7 @@
 #include "runner/console_watcher.h"
 
+#include "common/storage_kernel_log.h"
+
 #include <algorithm>
 
 #include "channels/shell_transcript.h"
@@ -28,6 +30,8 @@ void ConsoleWatcher::Poll() {
     if (auto at = line.find("Kernel panic - not syncing"); at != std::string_view::npos && kernel_panic.empty())
       kernel_panic = std::string(line.substr(at, 200));
     NoteReady(line, now);
+    if (storage_lines.size() < kMaxConsoleStorageLines)
+      for (auto& s : StorageKernelMessages(line, 1)) storage_lines.push_back(std::move(s));
     pending_.erase(0, newline + 1);
   }
   NoteReady(pending_, now);  // a prompt has no newline yet

@@ -25,6 +25,10 @@ struct ConsoleWatcher {
   std::vector<PhaseTiming> phases;
   std::string kernel_panic;                 ///< the panic line, once the guest kernel printed one
   std::optional<std::regex> ready_pattern;  ///< media without markers: "ready" when the console matches
+  /// The kernel's storage lines the console showed (common/storage_kernel_log.h),
+  /// at most kMaxConsoleStorageLines: the mount trace when no agent answers.
+  std::vector<std::string> storage_lines;
+  static constexpr size_t kMaxConsoleStorageLines = 2000;
 
   /// Reads what the log gained since the last call (at most 1 MiB).
   void Poll();

@@ -53,6 +53,9 @@ struct RunResult {
   /// Every drive's read/write counters after each part of the run
   /// (BlockCounterSample), so a write can be placed in time.
   std::vector<nlohmann::json> block_counters;
+  /// What the guest's kernel mounted, replayed, unmounted or swapped on
+  /// during the session (MountEvent JSON, evidence/mount_trace.h).
+  std::vector<nlohmann::json> mount_trace;
   std::string machine_definition;  ///< QEMU's argv or the domain XML, relative to the report directory
   std::vector<nlohmann::json> workloads;  ///< figures of workload steps, in order
   std::string boot_options;               ///< extra kernel arguments of this run (e.g. live.union=...)

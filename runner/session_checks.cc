@@ -5,6 +5,7 @@
 #include "common/json_fields.h"
 #include "evidence/checks.h"
 #include "evidence/internal_disk.h"
+#include "evidence/mount_trace.h"
 #include "runner/boot_budget.h"
 #include "runner/guest_access.h"
 #include "runner/trace_steps.h"
@@ -26,11 +27,26 @@ uint64_t InternalDiskBytes(const RunRequest& request) {
   return ec ? kInternalDiskBytes : bytes;
 }
 
+// The session's mount trace: the kernel's ring buffer as the agent last read
+// it, else what the console showed of it.
+nlohmann::json MountTrace(const RunContext& ctx) {
+  std::vector<std::string> lines;
+  const auto& log = ctx.disk_facts.contains("kernel_log") ? ctx.disk_facts["kernel_log"] : nlohmann::json::array();
+  for (const auto& l : log)
+    if (l.is_string()) lines.push_back(l.get<std::string>());
+  if (lines.empty()) lines = ctx.console.storage_lines;
+  nlohmann::json trace = nlohmann::json::array();
+  for (const auto& e : ParseMountTrace(lines)) trace.push_back(ToJson(e));
+  return trace;
+}
+
 }  // namespace
 
 void DecideSessionChecks(RunContext& ctx, const std::vector<DiskEvidence>& disks,
                          const std::map<std::string, DiskDiff>& diffs) {
   auto& checks = ctx.result.checks;
+  auto trace = MountTrace(ctx);
+  ctx.result.mount_trace.assign(trace.begin(), trace.end());
   for (const auto& name : ctx.deferred_checks) {
     if (name == "no-disk-writes") {
       checks.push_back(CheckNoDiskWrites(disks));
@@ -52,7 +68,7 @@ void DecideSessionChecks(RunContext& ctx, const std::vector<DiskEvidence>& disks
       const auto& facts = ctx.disk_facts;
       checks.push_back(CheckInternalDiskUntouched(
           *it, InternalDiskName(facts["block_devices"], InternalDiskBytes(ctx.request)), facts["mounts"],
-          facts["swaps"]));
+          facts["swaps"], trace));
       AddFileChanges(checks.back(), diffs, "internal");
     }
   }

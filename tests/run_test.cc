@@ -147,7 +147,8 @@ TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
 // leaves it alone; an init that probe-mounts it read-only (as live-boot
 // does) makes the kernel replay the journal, which no-disk-writes sees with
 // the changed file and a write map naming the superblock and the journal;
-// the same probe on the clean disk writes nothing. persistence-decoys: an
+// the same probe on the clean disk writes nothing, yet the mount trace
+// saw it and internal-disk-untouched FAILs. persistence-decoys: an
 // init that mounts the partition labelled `persistence` read-write fails
 // both disk checks, livecheck's own init passes them.
 TEST_F(RunTest, ReadOnlyProbeMountReplaysADirtyJournal) {
@@ -172,6 +173,17 @@ TEST_F(RunTest, ReadOnlyProbeMountReplaysADirtyJournal) {
   EXPECT_EQ(status("hazards", "bad-probe-mounts-internal", "no-disk-writes"), "FAIL") << r.out;
   EXPECT_EQ(status("hazards", "bad-probe-mounts-internal", "internal-disk-untouched"), "FAIL") << r.out;
   EXPECT_EQ(status("hazards-clean", "bad-probe-mounts-internal", "no-disk-writes"), "PASS") << r.out;
+  // The undone probe mount, seen only by the mount trace, with its time.
+  auto probe = check("hazards-clean", "bad-probe-mounts-internal", "internal-disk-untouched");
+  EXPECT_EQ(probe["status"], "FAIL") << r.out;
+  EXPECT_NE(probe["summary"].get<std::string>().find("was mounted (ext4) at "), std::string::npos) << probe.dump();
+  EXPECT_EQ(probe["evidence"]["mounts"].dump().find(probe["evidence"]["guest_name"].get<std::string>() + "1"),
+            std::string::npos)
+      << "the mount was undone before the checks";
+  EXPECT_FALSE(by_run["hazards-clean"]["bad-probe-mounts-internal"]["mount_trace"].empty());
+  // The replay on the dirty journal is in the trace too.
+  auto replayed = check("hazards", "bad-probe-mounts-internal", "internal-disk-untouched");
+  EXPECT_NE(replayed["evidence"]["trace"].dump().find("journal-replay"), std::string::npos) << replayed.dump();
   EXPECT_EQ(status("hazards-persistence", "good", "no-disk-writes"), "PASS") << r.out;
   EXPECT_EQ(status("hazards-persistence", "good", "internal-disk-untouched"), "PASS") << r.out;
   EXPECT_EQ(status("hazards-persistence", "bad-mounts-persistence", "no-disk-writes"), "FAIL") << r.out;
