@@ -84,8 +84,9 @@ int Main(int argc, char** argv) {
   run->add_option("--initrd", run_args.initrd, "With --kernel: its initramfs");
   run->add_option("--append", run_args.append, "With --kernel: the kernel command line");
   run->add_option("--internal-disk", run_args.internal_disk,
-                  "Attach an internal disk (with --image), or replace the scenarios' one: auto or realistic (ext4+swap+FAT), "
-                  "a hazard (ext4-dirty-journal), or a disk image (never modified)");
+                  "Attach internal disks (with --image), or replace the scenarios' ones: a comma-separated list (at most 4) "
+                  "of auto or realistic (ext4+swap+FAT), hazards (ext4-dirty-journal, persistence-decoys, ...), or disk "
+                  "images (never modified)");
   run->add_option("--ready-pattern", run_args.ready_pattern, "With --image: console regex meaning booted")
       ->capture_default_str();
   run->add_option("--shell-prompt", run_args.shell_prompt, "With --image: console regex of a root shell prompt")

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "machine/qemu_args.h"
 #include "builder/build_config.h"
 #include "builder/image_builder.h"
 #include "builder/kernel_entry.h"
@@ -121,25 +122,44 @@ int64_t PeakRssKib() {
   return at == std::string::npos ? -1 : std::atoll(status.c_str() + at + 6);
 }
 
-// The internal disk of every request whose scenario attaches one: the
-// scenario's hazard, or --internal-disk (a hazard, auto, or a user's image,
-// which is never modified) for all of them.
+// --internal-disk's comma-separated list: auto, hazards and disk images.
+std::vector<std::string> InternalDiskArgs(const std::string& given) {
+  std::vector<std::string> list;
+  if (given.empty()) return list;
+  size_t start = 0;
+  while (true) {
+    auto comma = given.find(',', start);
+    auto item = given.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item != "auto" && !IsHazardName(item) && DetectImageKind(item) != ImageKind::kDiskImage)
+      throw Error(fmt::format("--internal-disk {}: '{}' is neither a hazard ({}) nor a disk image", given, item,
+                              fmt::join(HazardNames(), ", ")));
+    list.push_back(item == "auto" ? "realistic" : item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (list.size() > kMaxInternalDisks)
+    throw Error(fmt::format("--internal-disk {}: at most {} disks", given, kMaxInternalDisks));
+  return list;
+}
+
+// The internal disks of every request whose scenario attaches them: the
+// scenario's hazards, or --internal-disk (hazards, auto, or a user's images,
+// which are never modified) for all of them.
 void AttachInternalDisks(std::vector<RunRequest>& requests, const RunArgs& args) {
   auto cache = fs::path(args.images) / ".cache";
-  const std::string& given = args.internal_disk;
-  if (!given.empty() && given != "auto" && !IsHazardName(given) && DetectImageKind(given) != ImageKind::kDiskImage)
-    throw Error(fmt::format("--internal-disk {}: neither a hazard ({}) nor a disk image", given,
-                            fmt::join(HazardNames(), ", ")));
+  auto given = InternalDiskArgs(args.internal_disk);
   std::map<std::string, fs::path> made;
   for (auto& r : requests) {
     if (!r.scenario.internal_disk) continue;
-    std::string hazard = given.empty() ? r.scenario.internal_disk_hazard : given == "auto" ? "realistic" : given;
-    if (!IsHazardName(hazard)) {
-      r.internal_disk = fs::absolute(given);
-      continue;
+    r.internal_disks.clear();
+    for (const auto& item : given.empty() ? r.scenario.internal_disk_hazards : given) {
+      if (!IsHazardName(item)) {
+        r.internal_disks.push_back(fs::absolute(item));
+        continue;
+      }
+      if (!made.count(item)) made[item] = EnsureHazardDisk(cache, item);
+      r.internal_disks.push_back(made[item]);
     }
-    if (!made.count(hazard)) made[hazard] = EnsureHazardDisk(cache, hazard);
-    r.internal_disk = made[hazard];
   }
 }
 
@@ -264,7 +284,8 @@ std::vector<std::pair<std::string, fs::path>> EvidenceInputs(const std::vector<R
     for (const auto& e : fs::directory_iterator(r.variant_dir, ec))
       add("variant " + r.manifest.variant + ": " + e.path().filename().string(), e.path());
   }
-  for (const auto& r : requests) add("internal disk", r.internal_disk);
+  for (const auto& r : requests)
+    for (const auto& disk : r.internal_disks) add("internal disk", disk);
   if (uefi) add("firmware", "/usr/share/OVMF/OVMF_CODE_4M.fd");
   add("firmware", "/usr/share/seabios/bios-256k.bin");
   add("qemu", "/usr/bin/qemu-system-x86_64");

@@ -34,6 +34,20 @@ std::optional<CheckResult> Decide(const CheckResult& c, const std::vector<PhaseT
   if (c.name == "canary") return CheckCanary(e);
   if (c.name == "ram-residue") return CheckRamResidue(e);
   if (c.name == "no-disk-writes") return CheckNoDiskWrites(DisksOf(e));
+  if (c.name == "internal-disk-untouched" && e.is_object() && e.contains("per_disk")) {
+    std::vector<CheckResult> each;
+    std::vector<std::string> drives;
+    for (const auto& d : Field(e, "per_disk")) {
+      each.push_back(CheckInternalDiskUntouched(DiskEvidenceFromJson(Field(d, "disk")), StringField(d, "guest_name"),
+                                                Field(d, "mounts"), Field(d, "swaps"), Field(d, "trace")));
+      drives.push_back(StringField(Field(d, "disk"), "drive"));
+    }
+    if (each.empty()) {
+      why_not = "its evidence lists no disk";
+      return std::nullopt;
+    }
+    return CombineInternalDiskVerdicts(drives, each);
+  }
   if (c.name == "internal-disk-untouched")
     return CheckInternalDiskUntouched(DiskEvidenceFromJson(Field(e, "disk")), StringField(e, "guest_name"),
                                       Field(e, "mounts"), Field(e, "swaps"), Field(e, "trace"));

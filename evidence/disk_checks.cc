@@ -125,4 +125,23 @@ CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::stri
                  evidence);
 }
 
+CheckResult CombineInternalDiskVerdicts(const std::vector<std::string>& drives, const std::vector<CheckResult>& each) {
+  if (each.size() == 1) return each[0];
+  nlohmann::json evidence = {{"per_disk", nlohmann::json::array()}};
+  std::vector<std::string> names;
+  for (const auto& c : each) {
+    evidence["per_disk"].push_back(c.evidence);
+    auto name = c.evidence.is_object() ? StringField(c.evidence, "guest_name") : "";
+    names.push_back(name.empty() ? "not seen by the guest" : name);
+  }
+  for (size_t i = 0; i < each.size(); ++i)
+    if (each[i].status != Status::kPass)
+      return {"internal-disk-untouched", each[i].status,
+              fmt::format("{}: {}", i < drives.size() ? drives[i] : "internal", each[i].summary), evidence};
+  return Verdict("internal-disk-untouched", true,
+                 fmt::format("{} internal disks ({}) never mounted, never swap, never written", each.size(),
+                             fmt::join(names, ", ")),
+                 evidence);
+}
+
 }  // namespace livecheck

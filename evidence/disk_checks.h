@@ -28,4 +28,11 @@ CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::stri
                                        const nlohmann::json& mounts, const nlohmann::json& swaps,
                                        const nlohmann::json& trace);
 
+/// internal-disk-untouched on a machine with several internal disks: each
+/// decided alone (CheckInternalDiskUntouched), then one verdict: the first
+/// failure, prefixed with its drive ("internal2: /dev/sdc1 was mounted ..."),
+/// or a PASS naming them all. Evidence: {"per_disk": [each one's]}. One
+/// disk's verdict is returned as it is.
+CheckResult CombineInternalDiskVerdicts(const std::vector<std::string>& drives, const std::vector<CheckResult>& each);
+
 }  // namespace livecheck

@@ -17,7 +17,7 @@ std::string BootOrder(bool boots) { return boots ? "      <boot order='1'/>\n" :
 std::string DomainXml(const MachineDescription& m, const std::string& name) {
   bool pc = m.boot == BootMode::kBiosCdrom;
   if (m.usb == UsbEmulation::kUas) throw Error("--backend libvirt: a UAS stick is not supported (use xhci or ehci)");
-  if (!m.internal_disk.empty() && m.internal_disk_bus == DiskBus::kNvme)
+  if (!m.internal_disks.empty() && m.internal_disk_bus == DiskBus::kNvme)
     throw Error("--backend libvirt: an NVMe internal disk is not supported (use ahci or virtio)");
   std::string os = fmt::format("    <type arch='x86_64' machine='{}'>hvm</type>\n", pc ? "pc" : "q35");
   if (m.boot == BootMode::kDirectKernel)
@@ -49,13 +49,13 @@ std::string DomainXml(const MachineDescription& m, const std::string& name) {
                            m.stick_format, Esc(m.stick.string()), kStickTarget, m.stick_read_only ? "      <readonly/>\n" : "",
                            BootOrder(firmware_boot));
   }
-  if (!m.internal_disk.empty()) {
+  for (size_t i = 0; i < m.internal_disks.size(); ++i) {
     bool virtio = m.internal_disk_bus == DiskBus::kVirtio;
     devices += fmt::format("    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n"
                            "      <source file='{}'/>\n      <target dev='{}' bus='{}'/>\n"
-                           "      <alias name='ua-internal'/>\n    </disk>\n",
-                           Esc(m.internal_disk.string()), virtio ? "vdb" : kInternalTarget,
-                           virtio ? "virtio" : (pc ? "ide" : "sata"));
+                           "      <alias name='ua-{}'/>\n    </disk>\n",
+                           Esc(m.internal_disks[i].string()), InternalTarget(i, virtio),
+                           virtio ? "virtio" : (pc ? "ide" : "sata"), InternalDriveName(i));
   }
   if (!m.cdrom.empty())
     devices += fmt::format("    <disk type='file' device='cdrom'>\n      <driver name='qemu' type='raw'/>\n"

@@ -11,6 +11,10 @@ namespace livecheck {
 /// Disk targets the backend addresses for statistics and unplugging.
 inline constexpr const char* kStickTarget = "sda";
 inline constexpr const char* kInternalTarget = "sdb";
+/// The i-th internal disk's target: sdb, sdc, ... or vdb, vdc, ... on virtio.
+inline std::string InternalTarget(size_t i, bool virtio) {
+  return std::string(virtio ? "vd" : "sd") + static_cast<char>('b' + i);
+}
 
 /// A transient domain named `name`. QEMU runs as root with DAC relabelling
 /// off (the runtime directory is private to livecheck's user); no network, no

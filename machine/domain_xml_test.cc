@@ -11,7 +11,7 @@ MachineDescription DirectMachine() {
   return {.kernel = "/img/vmlinuz", .initrd = "/img/initrd.img", .append = "console=ttyS0 x=<&>",
           .stick = "/run/stick.qcow2", .stick_format = "qcow2", .stick_read_only = false,
           .serial_log = "/run/console.log", .agent_socket = "/run/agent.sock",
-          .internal_disk = "/run/internal.qcow2"};
+          .internal_disks = {"/run/internal.qcow2"}};
 }
 
 TEST(DomainXmlTest, DescribesTheSameMachineAsTheQemuCommand) {

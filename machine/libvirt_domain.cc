@@ -57,9 +57,11 @@ bool LibvirtDomain::Active() const { return dom_ && virDomainIsActive(dom_) == 1
 
 nlohmann::json LibvirtDomain::BlockStats() const {
   auto list = nlohmann::json::array();
-  for (auto [target, drive] : {std::pair{kStickTarget, "stick"}, std::pair{kInternalTarget, "internal"},
-                               std::pair{"vdb", "internal"}}) {
-    auto stats = DiskStats(dom_, target, drive);
+  std::vector<std::pair<std::string, std::string>> targets = {{kStickTarget, "stick"}};
+  for (size_t i = 0; i < kMaxInternalDisks; ++i)
+    for (bool virtio : {false, true}) targets.push_back({InternalTarget(i, virtio), InternalDriveName(i)});
+  for (const auto& [target, drive] : targets) {
+    auto stats = DiskStats(dom_, target.c_str(), drive.c_str());
     if (!stats.is_null()) list.push_back(stats);
   }
   return list;

@@ -1,5 +1,9 @@
 #include "machine/qemu_args.h"
 
+#include <fmt/format.h>
+
+#include "common/error.h"
+
 #include "machine/cpu_model.h"
 
 namespace livecheck {
@@ -54,18 +58,24 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
         break;
     }
   }
-  if (!m.internal_disk.empty()) {
-    // The machine's own disk: SATA on its AHCI (q35) or IDE (pc) controller, NVMe, or virtio-blk.
-    argv.insert(argv.end(), {"-drive", "if=none,id=internal,format=qcow2,file=" + m.internal_disk.string()});
+  if (m.internal_disks.size() > (machine == "q35" ? kMaxInternalDisks : 2))
+    throw Error(fmt::format("{} internal disks: the {} machine takes at most {}", m.internal_disks.size(), machine,
+                            machine == "q35" ? kMaxInternalDisks : 2));
+  for (size_t i = 0; i < m.internal_disks.size(); ++i) {
+    // The machine's own disks: SATA on its AHCI (q35: ports 2-5) or IDE
+    // (pc: the second channel) controller, NVMe, or virtio-blk.
+    auto id = InternalDriveName(i);
+    argv.insert(argv.end(), {"-drive", fmt::format("if=none,id={},format=qcow2,file={}", id, m.internal_disks[i].string())});
     switch (m.internal_disk_bus) {
       case DiskBus::kAhci:
-        argv.insert(argv.end(), {"-device", std::string("ide-hd,drive=internal,bus=") + (machine == "q35" ? "ide.2" : "ide.1")});
+        argv.insert(argv.end(), {"-device", machine == "q35" ? fmt::format("ide-hd,drive={},bus=ide.{}", id, 2 + i)
+                                                             : fmt::format("ide-hd,drive={},bus=ide.1,unit={}", id, i)});
         break;
       case DiskBus::kNvme:
-        argv.insert(argv.end(), {"-device", "nvme,drive=internal,serial=livecheck-internal"});
+        argv.insert(argv.end(), {"-device", fmt::format("nvme,drive={},serial=livecheck-{}", id, id)});
         break;
       case DiskBus::kVirtio:
-        argv.insert(argv.end(), {"-device", "virtio-blk-pci,drive=internal"});
+        argv.insert(argv.end(), {"-device", "virtio-blk-pci,drive=" + id});
         break;
     }
   }

@@ -44,10 +44,18 @@ struct MachineDescription {
   /// there before any module loads, and its ~85 KB/s is plenty for JSON facts.
   fs::path agent_socket;
   UsbEmulation usb = UsbEmulation::kXhci;
-  fs::path internal_disk;            ///< a qcow2 overlay of the internal disk image
+  /// qcow2 overlays of the internal disk images, all on internal_disk_bus
+  /// (at most kMaxInternalDisks; 2 on the pc machine's IDE).
+  std::vector<fs::path> internal_disks;
   DiskBus internal_disk_bus = DiskBus::kAhci;
   bool no_shutdown = false;          ///< keep QEMU after guest poweroff (read counters, then quit)
 };
+
+inline constexpr size_t kMaxInternalDisks = 4;
+
+/// The drive id of the i-th internal disk: "internal", "internal2", ...
+/// (the first keeps the name reports have always used).
+inline std::string InternalDriveName(size_t i) { return i == 0 ? "internal" : "internal" + std::to_string(i + 1); }
 
 /// The QEMU argv (argv[0] included). No shell ever sees it.
 std::vector<std::string> QemuCommand(const MachineDescription& machine);

@@ -30,7 +30,7 @@ TEST(QemuArgsTest, FirmwareBootPutsBootindexOnStick) {
 TEST(QemuArgsTest, RunnerChannelsInternalDiskAndNoShutdown) {
   MachineDescription m{.kernel = "/k", .initrd = "/i", .stick = "/run/stick.qcow2", .stick_format = "qcow2",
                        .stick_read_only = false, .serial_log = "/run/console.log", .qmp_socket = "/run/qmp.sock",
-                       .agent_socket = "/run/agent.sock", .internal_disk = "/run/internal.qcow2", .no_shutdown = true};
+                       .agent_socket = "/run/agent.sock", .internal_disks = {"/run/internal.qcow2"}, .no_shutdown = true};
   auto argv = QemuCommand(m);
   auto after = [&](const std::string& flag, const std::string& value) {
     for (size_t i = 0; i + 1 < argv.size(); ++i)
@@ -54,15 +54,34 @@ TEST(QemuArgsTest, UsbEmulationsAndDiskBuses) {
   auto has = [](const std::vector<std::string>& argv, const std::string& value) {
     return std::find(argv.begin(), argv.end(), value) != argv.end();
   };
-  auto uas = QemuCommand({.stick = "/s", .usb = UsbEmulation::kUas, .internal_disk = "/d", .internal_disk_bus = DiskBus::kNvme});
+  auto uas = QemuCommand({.stick = "/s", .usb = UsbEmulation::kUas, .internal_disks = {"/d"}, .internal_disk_bus = DiskBus::kNvme});
   EXPECT_TRUE(has(uas, "usb-uas,bus=xhci.0,id=stickdev"));
   EXPECT_TRUE(has(uas, "scsi-hd,bus=stickdev.0,scsi-id=0,lun=0,drive=stick,removable=on"));
   EXPECT_TRUE(has(uas, "nvme,drive=internal,serial=livecheck-internal"));
-  auto ehci = QemuCommand({.boot = BootMode::kBiosUsb, .stick = "/s", .usb = UsbEmulation::kEhci, .internal_disk = "/d",
+  auto ehci = QemuCommand({.boot = BootMode::kBiosUsb, .stick = "/s", .usb = UsbEmulation::kEhci, .internal_disks = {"/d"},
                            .internal_disk_bus = DiskBus::kVirtio});
   EXPECT_TRUE(has(ehci, "usb-ehci,id=ehci"));
   EXPECT_TRUE(has(ehci, "usb-storage,bus=ehci.0,drive=stick,id=stickdev,removable=on,bootindex=0"));
   EXPECT_TRUE(has(ehci, "virtio-blk-pci,drive=internal"));
+}
+
+// Several internal disks: each its own drive id and port, in order.
+TEST(QemuArgsTest, SeveralInternalDisksTakeOnePortEach) {
+  auto argv = QemuCommand({.stick = "/s", .internal_disks = {"/a", "/b", "/c"}});
+  auto has = [&](const std::string& value) { return std::find(argv.begin(), argv.end(), value) != argv.end(); };
+  EXPECT_TRUE(has("if=none,id=internal,format=qcow2,file=/a"));
+  EXPECT_TRUE(has("ide-hd,drive=internal,bus=ide.2"));
+  EXPECT_TRUE(has("if=none,id=internal2,format=qcow2,file=/b"));
+  EXPECT_TRUE(has("ide-hd,drive=internal2,bus=ide.3"));
+  EXPECT_TRUE(has("ide-hd,drive=internal3,bus=ide.4"));
+  auto nvme = QemuCommand({.internal_disks = {"/a", "/b"}, .internal_disk_bus = DiskBus::kNvme});
+  EXPECT_NE(std::find(nvme.begin(), nvme.end(), "nvme,drive=internal2,serial=livecheck-internal2"), nvme.end());
+  auto pc = QemuCommand({.boot = BootMode::kBiosCdrom, .cdrom = "/cd.iso", .internal_disks = {"/a", "/b"}});
+  EXPECT_NE(std::find(pc.begin(), pc.end(), "ide-hd,drive=internal2,bus=ide.1,unit=1"), pc.end());
+  EXPECT_ERROR_CONTAINS(QemuCommand({.boot = BootMode::kBiosCdrom, .cdrom = "/cd.iso", .internal_disks = {"/a", "/b", "/c"}}),
+                        "3 internal disks: the pc machine takes at most 2");
+  EXPECT_ERROR_CONTAINS(QemuCommand({.internal_disks = {"/a", "/b", "/c", "/d", "/e"}}),
+                        "5 internal disks: the q35 machine takes at most 4");
 }
 
 TEST(QemuArgsTest, KvmUsesPortableCpuModel) {

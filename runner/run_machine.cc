@@ -9,6 +9,12 @@
 namespace livecheck {
 namespace {
 
+void AttachInternalDisks(const RunRequest& request, MachineDescription& machine, VmSession& session) {
+  if (!request.scenario.internal_disk) return;
+  for (size_t i = 0; i < request.internal_disks.size(); ++i)
+    machine.internal_disks.push_back(session.AddOverlay(InternalDriveName(i), request.internal_disks[i]));
+}
+
 BootMode BootModeFor(const std::string& boot) {
   if (boot == "usb-bios") return BootMode::kBiosUsb;
   if (boot == "usb-uefi") return BootMode::kUefiUsb;
@@ -46,7 +52,7 @@ MachineDescription DescribeExternalMachine(const RunRequest& request, const RunO
     machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
     ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
   }
-  if (request.scenario.internal_disk) machine.internal_disk = session.AddOverlay("internal", request.internal_disk);
+  AttachInternalDisks(request, machine, session);
   return machine;
 }
 
@@ -113,7 +119,7 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
     machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
     ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
   }
-  if (request.scenario.internal_disk) machine.internal_disk = session.AddOverlay("internal", request.internal_disk);
+  AttachInternalDisks(request, machine, session);
   return machine;
 }
 

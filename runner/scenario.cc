@@ -19,7 +19,8 @@ namespace {
 
 const std::set<std::string> kTopKeys = {"description",       "variants", "boots",       "boot", "toram",
                                         "timeout",           "internal_disk", "boot_budget", "step",
-                                        "internal_disk_bus", "usb",      "iso_boot",  "ram_residue_max"};
+                                        "internal_disk_bus", "usb",      "iso_boot",  "ram_residue_max",
+                                        "internal_disks"};
 const std::set<std::string> kStepKeys = {"wait", "check", "unplug", "sleep", "poweroff", "workload"};
 const std::set<std::string> kWorkloads = {"small-files", "stat-walk",   "seq-write", "seq-read",
                                           "copy-up",     "random-read", "cold-read"};
@@ -180,10 +181,31 @@ ScenarioResult ParseScenario(std::string_view text, const fs::path& file) {
         s.internal_disk = *v;
       } else if (auto name = node.value<std::string>(); name && IsHazardName(*name)) {
         s.internal_disk = true;
-        s.internal_disk_hazard = *name;
+        s.internal_disk_hazards = {*name};
       } else {
         problems.Add(node, fmt::format("'internal_disk' must be true, false or a hazard ({})", fmt::join(HazardNames(), ", ")));
       }
+    } else if (k == "internal_disks") {
+      if (root.contains("internal_disk")) {
+        problems.Add(node, "give 'internal_disk' or 'internal_disks', not both");
+        continue;
+      }
+      const auto* list = node.as_array();
+      std::vector<std::string> names;
+      bool ok = list != nullptr && !list->empty() && list->size() <= kMaxScenarioInternalDisks;
+      if (list)
+        for (const auto& item : *list) {
+          auto name = item.value<std::string>();
+          if (name && IsHazardName(*name)) names.push_back(*name);
+          else ok = false;
+        }
+      if (!ok) {
+        problems.Add(node, fmt::format("'internal_disks' must list 1 to {} hazards ({})", kMaxScenarioInternalDisks,
+                                       fmt::join(HazardNames(), ", ")));
+        continue;
+      }
+      s.internal_disk = true;
+      s.internal_disk_hazards = names;
     } else if (k == "step") {
       const auto* steps = node.as_array();
       if (steps == nullptr || !steps->is_array_of_tables()) {

@@ -21,6 +21,10 @@ struct ScenarioStep {
 };
 
 /// One behaviour to verify, on every variant it applies to.
+/// internal_disks lists at most this many (machine/qemu_args.h's
+/// kMaxInternalDisks: the q35 machine's free AHCI ports).
+inline constexpr size_t kMaxScenarioInternalDisks = 4;
+
 struct Scenario {
   std::string name;  ///< the file's stem
   fs::path file;
@@ -32,7 +36,9 @@ struct Scenario {
   /// (the host reference, and LIVECHECK_TIMEOUT_SCALE).
   double timeout_seconds = 300;
   bool internal_disk = false;         ///< attach an ext4 "internal disk" with a known file
-  std::string internal_disk_hazard = "realistic";  ///< which one (evidence/hazard_disk.h): internal_disk = "NAME"
+  /// which ones (evidence/hazard_disk.h), one disk each: internal_disk =
+  /// "NAME" or internal_disks = ["NAME", ...] (at most kMaxInternalDisks)
+  std::vector<std::string> internal_disk_hazards = {"realistic"};
   std::string internal_disk_bus = "ahci";  ///< ahci, nvme or virtio
   std::string usb = "xhci";           ///< how the stick is emulated: xhci, ehci or uas
   bool iso_as_usb = false;            ///< iso variants: boot the ISO as a USB stick, not a CD

@@ -51,7 +51,7 @@ struct RunRequest {
   std::optional<ExternalImage> external;
   std::string connect_uri;  ///< --backend libvirt: the connection this run goes to
   int attempt = 1;          ///< > 1 when an infrastructure ERROR is retried (--retry-errors)
-  fs::path internal_disk;   ///< the internal disk image when the scenario attaches one (never written)
+  std::vector<fs::path> internal_disks;  ///< the internal disk images when the scenario attaches them (never written)
 };
 
 /// Boots the variant, runs the scenario's steps and checks, stops the VM and

@@ -67,13 +67,27 @@ TEST(ScenarioTest, BootBudgetInSecondsOrRelativeToTheHost) {
                                                  "of the host reference (\"3x\")"});
 }
 
+constexpr const char* kStep = "[[step]]\ncheck = \"no-disk-writes\"\n";
+
 TEST(ScenarioTest, InternalDiskIsTrueOrAHazard) {
   auto hazard = ParseScenario("internal_disk = \"ext4-dirty-journal\"\n[[step]]\ncheck = \"no-disk-writes\"\n", "/s/h.toml");
   ASSERT_TRUE(hazard.errors.empty()) << hazard.errors[0];
   EXPECT_TRUE(hazard.scenario.internal_disk);
-  EXPECT_EQ(hazard.scenario.internal_disk_hazard, "ext4-dirty-journal");
+  EXPECT_EQ(hazard.scenario.internal_disk_hazards, std::vector<std::string>{"ext4-dirty-journal"});
   auto plain = ParseScenario("internal_disk = true\n[[step]]\ncheck = \"no-disk-writes\"\n", "/s/p.toml");
-  EXPECT_EQ(plain.scenario.internal_disk_hazard, "realistic");
+  EXPECT_EQ(plain.scenario.internal_disk_hazards, std::vector<std::string>{"realistic"});
+  auto two = ParseScenario("internal_disks = [\"ext4-dirty-journal\", \"persistence-decoys\"]\n[[step]]\ncheck = "
+                           "\"no-disk-writes\"\n", "/s/t.toml");
+  ASSERT_TRUE(two.errors.empty()) << two.errors[0];
+  EXPECT_TRUE(two.scenario.internal_disk);
+  EXPECT_EQ(two.scenario.internal_disk_hazards, (std::vector<std::string>{"ext4-dirty-journal", "persistence-decoys"}));
+  auto both = ParseScenario("internal_disk = true\ninternal_disks = [\"swap\"]\n" + std::string(kStep), "/s/u.toml");
+  EXPECT_EQ(both.errors, std::vector<std::string>{"/s/u.toml:2:18: give 'internal_disk' or 'internal_disks', not both"});
+  auto five = ParseScenario("internal_disks = [\"swap\", \"swap\", \"swap\", \"swap\", \"esp\"]\n" + std::string(kStep), "/s/v.toml");
+  ASSERT_EQ(five.errors.size(), 1u);
+  EXPECT_NE(five.errors[0].find("'internal_disks' must list 1 to 4 hazards"), std::string::npos) << five.errors[0];
+  auto unknown = ParseScenario("internal_disks = [\"haunted\"]\n" + std::string(kStep), "/s/w.toml");
+  ASSERT_EQ(unknown.errors.size(), 1u);
   auto bad = ParseScenario("internal_disk = \"haunted\"\n[[step]]\ncheck = \"no-disk-writes\"\n", "/s/b.toml");
   EXPECT_EQ(bad.errors, std::vector<std::string>{"/s/b.toml:1:17: 'internal_disk' must be true, false or a hazard "
                                                  "(realistic, ext4-dirty-journal, fat-dirty, swap, swap-hibernated, "

@@ -6,6 +6,7 @@
 #include "evidence/checks.h"
 #include "evidence/internal_disk.h"
 #include "evidence/mount_trace.h"
+#include "machine/qemu_args.h"
 #include "runner/boot_budget.h"
 #include "runner/guest_access.h"
 #include "runner/trace_steps.h"
@@ -13,18 +14,27 @@
 namespace livecheck {
 namespace {
 
-// The guest's name for the internal disk: the non-removable disk of its size.
-std::string InternalDiskName(const nlohmann::json& block_devices, uint64_t disk_bytes) {
-  for (const auto& d : block_devices)
-    if (IntField(d, "bytes", 0) == static_cast<int64_t>(disk_bytes) && !BoolField(d, "removable", true))
-      return StringField(d, "name");
-  return "";
-}
-
-uint64_t InternalDiskBytes(const RunRequest& request) {
-  std::error_code ec;
-  auto bytes = fs::file_size(request.internal_disk, ec);
-  return ec ? kInternalDiskBytes : bytes;
+// The guest's names for the internal disks: for each, the first
+// non-removable disk of its size not taken by an earlier one (the agent
+// lists disks by name, and QEMU attaches them in order).
+std::vector<std::string> InternalDiskNames(const nlohmann::json& block_devices, const RunRequest& request) {
+  std::vector<std::string> names;
+  for (const auto& image : request.internal_disks) {
+    std::error_code ec;
+    auto bytes = fs::file_size(image, ec);
+    if (ec) bytes = kInternalDiskBytes;
+    std::string found;
+    for (const auto& d : block_devices) {
+      auto name = StringField(d, "name");
+      if (IntField(d, "bytes", 0) == static_cast<int64_t>(bytes) && !BoolField(d, "removable", true) &&
+          std::find(names.begin(), names.end(), name) == names.end()) {
+        found = name;
+        break;
+      }
+    }
+    names.push_back(found);
+  }
+  return names;
 }
 
 // The session's mount trace: the kernel's ring buffer as the agent last read
@@ -60,16 +70,23 @@ void DecideSessionChecks(RunContext& ctx, const std::vector<DiskEvidence>& disks
       checks.push_back(CheckBootTiming(ctx.console.phases, expected, budget));
     }
     if (name == "internal-disk-untouched") {
-      auto it = std::find_if(disks.begin(), disks.end(), [](const DiskEvidence& d) { return d.drive == "internal"; });
-      if (it == disks.end()) {
+      const auto& facts = ctx.disk_facts;
+      auto guest_names = InternalDiskNames(facts["block_devices"], ctx.request);
+      std::vector<CheckResult> each;
+      std::vector<std::string> drives;
+      for (size_t i = 0; i < ctx.request.internal_disks.size(); ++i) {
+        auto drive = InternalDriveName(i);
+        auto it = std::find_if(disks.begin(), disks.end(), [&](const DiskEvidence& d) { return d.drive == drive; });
+        if (it == disks.end()) continue;
+        each.push_back(CheckInternalDiskUntouched(*it, guest_names[i], facts["mounts"], facts["swaps"], trace));
+        AddFileChanges(each.back(), diffs, drive);
+        drives.push_back(drive);
+      }
+      if (each.empty()) {
         checks.push_back({name, Status::kError, "the scenario attaches no internal disk", {}});
         continue;
       }
-      const auto& facts = ctx.disk_facts;
-      checks.push_back(CheckInternalDiskUntouched(
-          *it, InternalDiskName(facts["block_devices"], InternalDiskBytes(ctx.request)), facts["mounts"],
-          facts["swaps"], trace));
-      AddFileChanges(checks.back(), diffs, "internal");
+      checks.push_back(CombineInternalDiskVerdicts(drives, each));
     }
   }
 }

@@ -203,9 +203,16 @@ TEST_F(RunTest, ReadOnlyProbeMountReplaysADirtyJournal) {
   EXPECT_TRUE(where.count("p1 ext4 'INTERNAL': superblock")) << nlohmann::json(where).dump();
   EXPECT_TRUE(where.count("p1 ext4 'INTERNAL': journal superblock")) << nlohmann::json(where).dump();
 
+  // Two internal disks, both seen by the guest under their own names.
+  auto two = check("hazards-persistence", "good", "internal-disk-untouched")["summary"].get<std::string>();
+  EXPECT_EQ(two.rfind("2 internal disks (sd", 0), 0u) << two;
+  EXPECT_EQ(two.find("not seen"), std::string::npos) << two;
+  auto mounted = check("hazards-persistence", "bad-mounts-persistence", "internal-disk-untouched");
+  EXPECT_EQ(mounted["summary"].get<std::string>().rfind("internal: /dev/", 0), 0u) << mounted.dump();
   auto persistence = check("hazards-persistence", "bad-mounts-persistence", "no-disk-writes")["summary"].get<std::string>();
   EXPECT_NE(persistence.find("p1 [persistence] ext4 'persistence'"), std::string::npos) << persistence;
   EXPECT_EQ(persistence.find("casper-rw"), std::string::npos) << "only the mounted decoy was written: " << persistence;
+  EXPECT_EQ(persistence.find("internal2"), std::string::npos) << "the second disk was not written: " << persistence;
   EXPECT_NE(ReadFile(dir_->path() / "hazards/report.html").find("class=\"write-map\""), std::string::npos);
 }
 
