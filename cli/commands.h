@@ -31,7 +31,8 @@ struct RunArgs {
   std::string image;
   std::string boot;
   std::string kernel, initrd, append;
-  std::string internal_disk;  ///< "", "auto" or a disk image file
+  std::string internal_disk;  ///< "", or a comma-separated list of auto, hazards and disk image files
+  bool fixed_stick = false;   ///< the stick reports fixed media in every run (stick_removable = false)
   std::string ready_pattern = "[#$] $";
   std::string shell_prompt = "[#$] $";
   std::string guest = "auto";

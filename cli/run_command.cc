@@ -122,6 +122,12 @@ int64_t PeakRssKib() {
   return at == std::string::npos ? -1 : std::atoll(status.c_str() + at + 6);
 }
 
+// --fixed-stick: every run's stick reports fixed media.
+void ApplyStickFlags(std::vector<RunRequest>& requests, const RunArgs& args) {
+  if (args.fixed_stick)
+    for (auto& r : requests) r.scenario.stick_removable = false;
+}
+
 // --internal-disk's comma-separated list: auto, hazards and disk images.
 std::vector<std::string> InternalDiskArgs(const std::string& given) {
   std::vector<std::string> list;
@@ -152,7 +158,9 @@ void AttachInternalDisks(std::vector<RunRequest>& requests, const RunArgs& args)
   for (auto& r : requests) {
     if (!r.scenario.internal_disk) continue;
     r.internal_disks.clear();
+    r.internal_disk_names.clear();
     for (const auto& item : given.empty() ? r.scenario.internal_disk_hazards : given) {
+      r.internal_disk_names.push_back(item);
       if (!IsHazardName(item)) {
         r.internal_disks.push_back(fs::absolute(item));
         continue;
@@ -191,6 +199,7 @@ RunPlan PlanBuiltVariants(const RunArgs& args, const std::vector<Scenario>& scen
                .probe_kernel = variants[0].second / "vmlinuz",
                .probe_initrd = variants[0].second / "initrd.img"};
   AttachInternalDisks(plan.requests, args);
+  ApplyStickFlags(plan.requests, args);
   return plan;
 }
 
@@ -255,6 +264,7 @@ RunPlan PlanExternalImage(const RunArgs& args, std::vector<Scenario> scenarios) 
       plan.requests.push_back(std::move(r));
     }
   AttachInternalDisks(plan.requests, args);
+  ApplyStickFlags(plan.requests, args);
   return plan;
 }
 

@@ -1,4 +1,5 @@
 #include "evidence/check_replay.h"
+#include "evidence/mount_trace.h"
 
 #include "common/testing.h"
 #include "evidence/checks.h"
@@ -37,6 +38,26 @@ TEST(CheckReplayTest, DiskChecksDecideAgainFromTheirEvidence) {
   EXPECT_EQ(Replayed(mounted, Status::kPass), Status::kFail);
   auto clean = CheckInternalDiskUntouched(internal, "sda", nlohmann::json::array({Mount("/", "overlay", "rw")}),
                                           nlohmann::json::array(), nlohmann::json::array());
+  EXPECT_EQ(Replayed(clean, Status::kPass), Status::kPass);
+}
+
+// Several internal disks: the combined verdict is decided again from each
+// disk's evidence; a mount seen only in the trace is a FAIL on replay too.
+TEST(CheckReplayTest, SeveralInternalDisksAndTheMountTrace) {
+  DiskEvidence first{.drive = "internal", .hash_before = "h", .hash_after = "h"};
+  DiskEvidence second{.drive = "internal2", .hash_before = "h", .hash_after = "h"};
+  auto none = nlohmann::json::array();
+  nlohmann::json trace = {ToJson(MountEvent{3.5, "sdc1", "ext4", "mounted", "EXT4-fs (sdc1): mounted filesystem"})};
+  auto a = CheckInternalDiskUntouched(first, "sdb", none, none, trace);
+  auto b = CheckInternalDiskUntouched(second, "sdc", none, none, trace);
+  auto combined = CombineInternalDiskVerdicts({"internal", "internal2"}, {a, b});
+  ASSERT_EQ(combined.status, Status::kFail);
+  EXPECT_EQ(combined.summary.rfind("internal2: /dev/sdc1 was mounted (ext4) at 3.50 s", 0), 0u) << combined.summary;
+  EXPECT_EQ(Replayed(combined, Status::kPass), Status::kFail);
+  auto clean = CombineInternalDiskVerdicts({"internal", "internal2"},
+                                           {CheckInternalDiskUntouched(first, "sdb", none, none, none),
+                                            CheckInternalDiskUntouched(second, "sdc", none, none, none)});
+  EXPECT_EQ(clean.summary, "2 internal disks (sdb, sdc) never mounted, never swap, never written");
   EXPECT_EQ(Replayed(clean, Status::kPass), Status::kPass);
 }
 

@@ -44,9 +44,9 @@ std::string DomainXml(const MachineDescription& m, const std::string& name) {
     devices += m.usb == UsbEmulation::kEhci ? "    <controller type='usb' model='ich9-ehci1'/>\n"
                                             : "    <controller type='usb' model='qemu-xhci'/>\n";
     devices += fmt::format("    <disk type='file' device='disk'>\n      <driver name='qemu' type='{}'/>\n"
-                           "      <source file='{}'/>\n      <target dev='{}' bus='usb' removable='on'/>\n"
+                           "      <source file='{}'/>\n      <target dev='{}' bus='usb' removable='{}'/>\n"
                            "{}{}      <alias name='ua-stick'/>\n    </disk>\n",
-                           m.stick_format, Esc(m.stick.string()), kStickTarget, m.stick_read_only ? "      <readonly/>\n" : "",
+                           m.stick_format, Esc(m.stick.string()), kStickTarget, m.stick_removable ? "on" : "off", m.stick_read_only ? "      <readonly/>\n" : "",
                            BootOrder(firmware_boot));
   }
   for (size_t i = 0; i < m.internal_disks.size(); ++i) {

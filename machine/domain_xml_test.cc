@@ -29,6 +29,15 @@ TEST(DomainXmlTest, DescribesTheSameMachineAsTheQemuCommand) {
   auto uefi_xml = DomainXml(uefi, "u");
   EXPECT_NE(uefi_xml.find("<nvram>/run/vars.fd</nvram>"), std::string::npos);
   EXPECT_NE(uefi_xml.find("<boot order='1'/>"), std::string::npos);
+  auto several = DirectMachine();
+  several.internal_disks.push_back("/run/internal2.qcow2");
+  several.stick_removable = false;
+  auto several_xml = DomainXml(several, "s");
+  EXPECT_NE(several_xml.find("<target dev='sda' bus='usb' removable='off'/>"), std::string::npos);
+  EXPECT_NE(several_xml.find("<source file='/run/internal2.qcow2'/>\n      <target dev='sdc' bus='sata'/>\n"
+                             "      <alias name='ua-internal2'/>"),
+            std::string::npos)
+      << several_xml;
   auto nvme = DirectMachine();
   nvme.internal_disk_bus = DiskBus::kNvme;
   EXPECT_ERROR_CONTAINS(DomainXml(nvme, "n"), "NVMe");

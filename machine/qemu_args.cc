@@ -40,21 +40,22 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
     if (m.stick_read_only) drive += ",readonly=on";
     // bootindex only where firmware boots: with -kernel it clashes ("bootindex 0 has already been used").
     std::string boot = (m.boot == BootMode::kBiosUsb || m.boot == BootMode::kUefiUsb) ? ",bootindex=0" : "";
-    // Real sticks report removable media; QEMU's usb-storage does only when told.
-    // The device to unplug is always id=stickdev.
+    // Most sticks report removable media; QEMU's usb-storage does only when
+    // told. The device to unplug is always id=stickdev.
+    std::string removable = m.stick_removable ? ",removable=on" : ",removable=off";
     switch (m.usb) {
       case UsbEmulation::kXhci:
         argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci", "-drive", drive, "-device",
-                                 "usb-storage,bus=xhci.0,drive=stick,id=stickdev,removable=on" + boot});
+                                 "usb-storage,bus=xhci.0,drive=stick,id=stickdev" + removable + boot});
         break;
       case UsbEmulation::kEhci:
         argv.insert(argv.end(), {"-device", "usb-ehci,id=ehci", "-drive", drive, "-device",
-                                 "usb-storage,bus=ehci.0,drive=stick,id=stickdev,removable=on" + boot});
+                                 "usb-storage,bus=ehci.0,drive=stick,id=stickdev" + removable + boot});
         break;
       case UsbEmulation::kUas:
         argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci", "-drive", drive, "-device",
                                  "usb-uas,bus=xhci.0,id=stickdev", "-device",
-                                 "scsi-hd,bus=stickdev.0,scsi-id=0,lun=0,drive=stick,removable=on" + boot});
+                                 "scsi-hd,bus=stickdev.0,scsi-id=0,lun=0,drive=stick" + removable + boot});
         break;
     }
   }

@@ -44,6 +44,10 @@ struct MachineDescription {
   /// there before any module loads, and its ~85 KB/s is plenty for JSON facts.
   fs::path agent_socket;
   UsbEmulation usb = UsbEmulation::kXhci;
+  /// Whether the stick reports removable media, as most flash drives do;
+  /// many USB SSDs and some sticks report fixed media, and live stacks
+  /// search removable devices first.
+  bool stick_removable = true;
   /// qcow2 overlays of the internal disk images, all on internal_disk_bus
   /// (at most kMaxInternalDisks; 2 on the pc machine's IDE).
   std::vector<fs::path> internal_disks;

@@ -63,6 +63,10 @@ TEST(QemuArgsTest, UsbEmulationsAndDiskBuses) {
   EXPECT_TRUE(has(ehci, "usb-ehci,id=ehci"));
   EXPECT_TRUE(has(ehci, "usb-storage,bus=ehci.0,drive=stick,id=stickdev,removable=on,bootindex=0"));
   EXPECT_TRUE(has(ehci, "virtio-blk-pci,drive=internal"));
+  auto fixed = QemuCommand({.stick = "/s", .usb = UsbEmulation::kUas, .stick_removable = false});
+  EXPECT_TRUE(has(fixed, "scsi-hd,bus=stickdev.0,scsi-id=0,lun=0,drive=stick,removable=off"));
+  auto fixed_xhci = QemuCommand({.stick = "/s", .stick_removable = false});
+  EXPECT_TRUE(has(fixed_xhci, "usb-storage,bus=xhci.0,drive=stick,id=stickdev,removable=off"));
 }
 
 // Several internal disks: each its own drive id and port, in order.

@@ -197,6 +197,33 @@ std::string MountTraceTable(const RunResult& r) {
          "<th>kernel log</th></tr>\n" + rows + "</table></details>\n";
 }
 
+// Each run's internal disks: the hazard, how far the guest went with it.
+std::string HazardTable(const RunReport& report) {
+  std::string rows;
+  for (const auto& r : report.results)
+    for (const auto& h : r.hazards) {
+      std::vector<std::string> events;
+      for (const auto& e : h.value("events", nlohmann::json::array()))
+        events.push_back(fmt::format("{} {} {}", StringField(e, "device"), StringField(e, "event"), StringField(e, "fs")));
+      std::vector<std::string> regions;
+      for (const auto& w : h.value("written_regions", nlohmann::json::array()))
+        if (w.is_string()) regions.push_back(w.get<std::string>());
+      rows += fmt::format("<tr><td>{} on {} (r{})</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td>"
+                          "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                          HtmlEscape(r.scenario), HtmlEscape(r.variant), r.repetition,
+                          HtmlEscape(StringField(h, "drive")), HtmlEscape(StringField(h, "hazard")),
+                          HtmlEscape(StringField(h, "guest_name")),
+                          StringField(h, "touched") == "untouched" || StringField(h, "touched") == "read" ? "PASS" : "FAIL",
+                          HtmlEscape(StringField(h, "touched")), IntField(h, "read_bytes", 0), IntField(h, "written_bytes", 0),
+                          HtmlEscape(fmt::format("{}", fmt::join(events, "; "))),
+                          HtmlEscape(fmt::format("{}", fmt::join(regions, "; "))));
+    }
+  if (rows.empty()) return "<p>No internal disk attached.</p>\n";
+  return "<table class=\"hazards\"><tr><th>run</th><th>drive</th><th>hazard</th><th>guest name</th><th>touched</th>"
+         "<th>bytes read</th><th>bytes written</th><th>mount trace</th><th>written structures</th></tr>\n" + rows +
+         "</table>\n";
+}
+
 std::string Failures(const RunReport& report) {
   std::string out;
   for (const auto& r : report.results) {
@@ -246,12 +273,12 @@ std::string HtmlReport(const RunReport& report) {
       "<h2>Boot phases (median seconds)</h2>\n"
       "<p>Each segment ends when the guest reports the phase of its colour, in guest uptime. Media without "
       "livecheck's markers have no guest clock: theirs are host seconds since QEMU started, marked "
-      "(host time).</p>\n{}<h2>Failures and retried runs</h2>\n{}"
+      "(host time).</p>\n{}<h2>Hostile machine</h2>\n{}<h2>Failures and retried runs</h2>\n{}"
       "</body>\n</html>\n",
       kStyle, HtmlEscape(report.started_at), HtmlEscape(report.host.value("hostname", "?")), HtmlEscape(report.accel),
       HtmlEscape(report.accel_reason), HtmlEscape(report.cpu), report.interrupted ? " &middot; <b>INTERRUPTED</b>" : "",
       HtmlEscape(ReferenceLine(report)), report.results.size(), passed, failed, errors, flaky, Matrix(report), FlakyTable(report), PhaseChart(report),
-      Failures(report));
+      HazardTable(report), Failures(report));
 }
 
 }  // namespace livecheck

@@ -65,6 +65,8 @@ nlohmann::json ReportToJson(const RunReport& report) {
     j["flaky"] = r.flaky;
     j["block_counters"] = r.block_counters;
     j["mount_trace"] = r.mount_trace;
+    j["guest_block_devices"] = r.guest_block_devices;
+    j["hazards"] = r.hazards;
     j["machine_definition"] = r.machine_definition;
     j["attempts"] = AttemptsToJson(r.attempts);
     if (r.status != Status::kPass) j["console_tail"] = r.console_tail;
@@ -123,6 +125,8 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
       r.flaky = rj.value("flaky", false);
       for (const auto& b : rj.value("block_counters", nlohmann::json::array())) r.block_counters.push_back(b);
       for (const auto& m : rj.value("mount_trace", nlohmann::json::array())) r.mount_trace.push_back(m);
+      for (const auto& d : rj.value("guest_block_devices", nlohmann::json::array())) r.guest_block_devices.push_back(d);
+      for (const auto& h : rj.value("hazards", nlohmann::json::array())) r.hazards.push_back(h);
       r.machine_definition = rj.value("machine_definition", "");
       r.attempts = AttemptsFromJson(rj.value("attempts", nlohmann::json::array()));
       if (!r.attempts.empty()) r.attempt = r.attempts.back().attempt;

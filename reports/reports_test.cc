@@ -157,11 +157,20 @@ TEST(HtmlReportTest, ShowsTheWriteMapOfAFailedDiskCheck) {
                                       {{"disks", {{{"drive", "internal"}, {"written", written}}}}}});
   report.results[1].mount_trace.push_back({{"seconds", 2.91}, {"device", "sdb1"}, {"fs", "ext4"}, {"event", "mounted"},
                                            {"message", "EXT4-fs (sdb1): <mounted>"}});
+  report.results[1].hazards.push_back({{"drive", "internal"}, {"hazard", "ext4-dirty-journal"}, {"guest_name", "sdb"},
+                                       {"touched", "written"}, {"read_bytes", 4096}, {"written_bytes", 1024},
+                                       {"events", {{{"device", "sdb1"}, {"event", "journal-replay"}, {"fs", "ext4"}}}},
+                                       {"written_regions", {"p1 ext4 '<x>': journal"}}});
   auto back = ReportFromJson(ReportToJson(report), "report.json");
   EXPECT_EQ(back.results[1].mount_trace, report.results[1].mount_trace);
+  EXPECT_EQ(back.results[1].hazards, report.results[1].hazards);
   auto html = HtmlReport(report);
   EXPECT_NE(html.find("<tr><td>2.91</td><td>sdb1</td><td>ext4</td><td>mounted</td><td><code>EXT4-fs (sdb1): "
                       "&lt;mounted&gt;</code></td></tr>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td>internal</td><td>ext4-dirty-journal</td><td>sdb</td><td class=\"FAIL\">written</td><td>4096</td>"
+                      "<td>1024</td><td>sdb1 journal-replay ext4</td><td>p1 ext4 &apos;&lt;x&gt;&apos;: journal</td>"),
             std::string::npos)
       << html;
   EXPECT_NE(html.find("<tr><td>internal</td><td>0x100438</td><td>512</td><td>p1 ext4 &apos;&lt;b&gt;&apos;: "

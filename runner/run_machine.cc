@@ -99,6 +99,7 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
   }
   const auto& s = request.scenario;
   machine.usb = s.usb == "ehci" ? UsbEmulation::kEhci : s.usb == "uas" ? UsbEmulation::kUas : UsbEmulation::kXhci;
+  machine.stick_removable = s.stick_removable;
   machine.internal_disk_bus = s.internal_disk_bus == "nvme"     ? DiskBus::kNvme
                               : s.internal_disk_bus == "virtio" ? DiskBus::kVirtio
                                                                 : DiskBus::kAhci;

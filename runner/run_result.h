@@ -56,6 +56,13 @@ struct RunResult {
   /// What the guest's kernel mounted, replayed, unmounted or swapped on
   /// during the session (MountEvent JSON, evidence/mount_trace.h).
   std::vector<nlohmann::json> mount_trace;
+  /// The guest's block devices as the agent last listed them (name, size,
+  /// removable, read-only, where mounted): which disks the system saw, and
+  /// whether it saw the stick as removable.
+  std::vector<nlohmann::json> guest_block_devices;
+  /// The hazard report (evidence/hazard_report.h): each internal disk's
+  /// hazard and how far the guest went with it.
+  std::vector<nlohmann::json> hazards;
   std::string machine_definition;  ///< QEMU's argv or the domain XML, relative to the report directory
   std::vector<nlohmann::json> workloads;  ///< figures of workload steps, in order
   std::string boot_options;               ///< extra kernel arguments of this run (e.g. live.union=...)

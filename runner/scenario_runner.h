@@ -52,6 +52,7 @@ struct RunRequest {
   std::string connect_uri;  ///< --backend libvirt: the connection this run goes to
   int attempt = 1;          ///< > 1 when an infrastructure ERROR is retried (--retry-errors)
   std::vector<fs::path> internal_disks;  ///< the internal disk images when the scenario attaches them (never written)
+  std::vector<std::string> internal_disk_names;  ///< each one's hazard, or the user's image as given
 };
 
 /// Boots the variant, runs the scenario's steps and checks, stops the VM and

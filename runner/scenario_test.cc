@@ -86,6 +86,12 @@ TEST(ScenarioTest, InternalDiskIsTrueOrAHazard) {
   auto five = ParseScenario("internal_disks = [\"swap\", \"swap\", \"swap\", \"swap\", \"esp\"]\n" + std::string(kStep), "/s/v.toml");
   ASSERT_EQ(five.errors.size(), 1u);
   EXPECT_NE(five.errors[0].find("'internal_disks' must list 1 to 4 hazards"), std::string::npos) << five.errors[0];
+  auto fixed = ParseScenario("stick_removable = false\n" + std::string(kStep), "/s/f.toml");
+  ASSERT_TRUE(fixed.errors.empty()) << fixed.errors[0];
+  EXPECT_FALSE(fixed.scenario.stick_removable);
+  EXPECT_TRUE(ParseScenario(kStep, "/s/g.toml").scenario.stick_removable);
+  EXPECT_EQ(ParseScenario("stick_removable = \"no\"\n" + std::string(kStep), "/s/h.toml").errors,
+            std::vector<std::string>{"/s/h.toml:1:19: 'stick_removable' must be true or false"});
   auto unknown = ParseScenario("internal_disks = [\"haunted\"]\n" + std::string(kStep), "/s/w.toml");
   ASSERT_EQ(unknown.errors.size(), 1u);
   auto bad = ParseScenario("internal_disk = \"haunted\"\n[[step]]\ncheck = \"no-disk-writes\"\n", "/s/b.toml");

@@ -4,6 +4,7 @@
 
 #include "common/json_fields.h"
 #include "evidence/checks.h"
+#include "evidence/hazard_report.h"
 #include "evidence/internal_disk.h"
 #include "evidence/mount_trace.h"
 #include "machine/qemu_args.h"
@@ -50,13 +51,33 @@ nlohmann::json MountTrace(const RunContext& ctx) {
   return trace;
 }
 
+// What the session showed, kept in the result beside the verdicts: the
+// mount trace, the guest's block devices, the hazard report.
+void RecordSessionFacts(RunContext& ctx, const std::vector<DiskEvidence>& disks, const nlohmann::json& devices,
+                        const std::vector<std::string>& guest_names, const nlohmann::json& trace) {
+  ctx.result.mount_trace.assign(trace.begin(), trace.end());
+  if (devices.is_array())
+    for (const auto& d : devices)
+      if (ctx.result.guest_block_devices.size() < 256) ctx.result.guest_block_devices.push_back(d);
+  std::vector<AttachedDisk> attached;
+  const auto& r = ctx.request;
+  for (size_t i = 0; i < r.internal_disks.size(); ++i)
+    attached.push_back({InternalDriveName(i),
+                        i < r.internal_disk_names.size() ? r.internal_disk_names[i] : r.internal_disks[i].string(),
+                        guest_names[i]});
+  auto counters = ctx.result.block_counters.empty() ? nlohmann::json::object() : ctx.result.block_counters.back();
+  for (const auto& h : HazardReport(attached, disks, trace, counters)) ctx.result.hazards.push_back(h);
+}
+
 }  // namespace
 
 void DecideSessionChecks(RunContext& ctx, const std::vector<DiskEvidence>& disks,
                          const std::map<std::string, DiskDiff>& diffs) {
   auto& checks = ctx.result.checks;
+  auto devices = ctx.disk_facts.value("block_devices", nlohmann::json::array());
+  auto guest_names = InternalDiskNames(devices, ctx.request);
   auto trace = MountTrace(ctx);
-  ctx.result.mount_trace.assign(trace.begin(), trace.end());
+  RecordSessionFacts(ctx, disks, devices, guest_names, trace);
   for (const auto& name : ctx.deferred_checks) {
     if (name == "no-disk-writes") {
       checks.push_back(CheckNoDiskWrites(disks));
@@ -71,7 +92,6 @@ void DecideSessionChecks(RunContext& ctx, const std::vector<DiskEvidence>& disks
     }
     if (name == "internal-disk-untouched") {
       const auto& facts = ctx.disk_facts;
-      auto guest_names = InternalDiskNames(facts["block_devices"], ctx.request);
       std::vector<CheckResult> each;
       std::vector<std::string> drives;
       for (size_t i = 0; i < ctx.request.internal_disks.size(); ++i) {

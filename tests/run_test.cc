@@ -151,9 +151,9 @@ TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
 // saw it and internal-disk-untouched FAILs. persistence-decoys: an
 // init that mounts the partition labelled `persistence` read-write fails
 // both disk checks, livecheck's own init passes them.
-TEST_F(RunTest, ReadOnlyProbeMountReplaysADirtyJournal) {
+TEST_F(RunTest, HostileMachineDisksAreTracedAndMapped) {
   auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/hazards.toml", "fixtures/scenarios/hazards-clean.toml",
-                                        "fixtures/scenarios/hazards-persistence.toml"},
+                                        "fixtures/scenarios/hazards-persistence.toml", "fixtures/scenarios/fixed-stick.toml"},
                                        "hazards"),
                        .timeout = std::chrono::minutes(10)});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
@@ -203,6 +203,31 @@ TEST_F(RunTest, ReadOnlyProbeMountReplaysADirtyJournal) {
   EXPECT_TRUE(where.count("p1 ext4 'INTERNAL': superblock")) << nlohmann::json(where).dump();
   EXPECT_TRUE(where.count("p1 ext4 'INTERNAL': journal superblock")) << nlohmann::json(where).dump();
 
+  // The hazard report: how far each run went with each disk.
+  auto touched = [&](const std::string& scenario, const std::string& variant, size_t disk) {
+    const auto& hazards = by_run[scenario][variant]["hazards"];
+    return hazards.size() > disk ? hazards[disk]["touched"].get<std::string>() : "none";
+  };
+  EXPECT_EQ(touched("hazards", "bad-probe-mounts-internal", 0), "written");
+  EXPECT_EQ(by_run["hazards"]["bad-probe-mounts-internal"]["hazards"][0]["hazard"], "ext4-dirty-journal");
+  EXPECT_EQ(touched("hazards-clean", "bad-probe-mounts-internal", 0), "mounted");
+  EXPECT_NE(touched("hazards", "good", 0), "mounted");
+  EXPECT_NE(touched("hazards", "good", 0), "written");
+  EXPECT_EQ(touched("hazards-persistence", "bad-mounts-persistence", 0), "written");
+  EXPECT_NE(touched("hazards-persistence", "bad-mounts-persistence", 1), "written") << "the realistic disk beside it";
+  EXPECT_NE(ReadFile(dir_->path() / "hazards/report.html").find("class=\"hazards\""), std::string::npos);
+  // Stick fidelity: the guest saw the stick as removable, or as fixed media
+  // when the scenario says so (sd* disks: the stick and the AHCI disks).
+  auto removable_disks = [&](const std::string& scenario, const std::string& variant) {
+    int n = 0;
+    for (const auto& d : by_run[scenario][variant]["guest_block_devices"]) n += d["removable"].get<bool>();
+    return n;
+  };
+  EXPECT_EQ(check("fixed-stick", "good", "no-disk-writes")["status"], "PASS") << r.out;
+  EXPECT_FALSE(by_run["fixed-stick"]["good"]["guest_block_devices"].empty());
+  EXPECT_EQ(removable_disks("fixed-stick", "good"), 0) << by_run["fixed-stick"]["good"]["guest_block_devices"].dump();
+  EXPECT_EQ(removable_disks("hazards-persistence", "good"), 1)
+      << by_run["hazards-persistence"]["good"]["guest_block_devices"].dump();
   // Two internal disks, both seen by the guest under their own names.
   auto two = check("hazards-persistence", "good", "internal-disk-untouched")["summary"].get<std::string>();
   EXPECT_EQ(two.rfind("2 internal disks (sd", 0), 0u) << two;
