@@ -24,6 +24,17 @@ BootMode BootModeFor(const std::string& boot) {
 
 // A medium nobody here built: its own bootloader, or --kernel/--initrd with
 // it attached. ttyS0 is a socket (the console shell) and still logged.
+// The scenario's hardware, the same for built variants and foreign media:
+// how the stick is emulated and whether it says removable, the internal
+// disks' bus.
+void ApplyScenarioHardware(const Scenario& s, MachineDescription& machine) {
+  machine.usb = s.usb == "ehci" ? UsbEmulation::kEhci : s.usb == "uas" ? UsbEmulation::kUas : UsbEmulation::kXhci;
+  machine.stick_removable = s.stick_removable;
+  machine.internal_disk_bus = s.internal_disk_bus == "nvme"     ? DiskBus::kNvme
+                              : s.internal_disk_bus == "virtio" ? DiskBus::kVirtio
+                                                                : DiskBus::kAhci;
+}
+
 MachineDescription DescribeExternalMachine(const RunRequest& request, const RunOptions& options, VmSession& session) {
   const auto& x = *request.external;
   MachineDescription machine{.accel = options.accel,
@@ -52,6 +63,7 @@ MachineDescription DescribeExternalMachine(const RunRequest& request, const RunO
     machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
     ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
   }
+  ApplyScenarioHardware(request.scenario, machine);
   AttachInternalDisks(request, machine, session);
   return machine;
 }
@@ -98,11 +110,7 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
     if (!request.extra_append.empty()) machine.append += " " + request.extra_append;
   }
   const auto& s = request.scenario;
-  machine.usb = s.usb == "ehci" ? UsbEmulation::kEhci : s.usb == "uas" ? UsbEmulation::kUas : UsbEmulation::kXhci;
-  machine.stick_removable = s.stick_removable;
-  machine.internal_disk_bus = s.internal_disk_bus == "nvme"     ? DiskBus::kNvme
-                              : s.internal_disk_bus == "virtio" ? DiskBus::kVirtio
-                                                                : DiskBus::kAhci;
+  ApplyScenarioHardware(s, machine);
   if (machine.boot == BootMode::kBiosCdrom && s.iso_as_usb) {
     machine.boot = BootMode::kBiosUsb;  // the hybrid ISO written to a stick
     machine.stick = session.AddOverlay("stick", dir / "live.iso");
@@ -120,6 +128,7 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
     machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
     ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
   }
+  ApplyScenarioHardware(request.scenario, machine);
   AttachInternalDisks(request, machine, session);
   return machine;
 }
