@@ -270,8 +270,10 @@ TEST_F(OwnImagesAsForeign, ConsoleWithoutThePromptIsAnErrorWithTheTail) {
 // agent appended to that initrd, and two of live-boot's options added:
 // toram (the system survives the pulled stick: ram-copy PASS) and swap
 // (live-boot turns on the internal disk's swap: internal-disk-untouched
-// FAIL). (--guest none does not depend on what the medium holds: it is
-// tested on livecheck's own stick above.)
+// FAIL). With a fixed-media stick and ext4-dirty-journal, live-boot's
+// medium search probe-mounts the internal disk and replays its journal.
+// (--guest none does not depend on what the medium holds: it is tested on
+// livecheck's own stick above.)
 TEST(DebianLiveBootTest, NoTraceChecksWithAndWithoutToramAndSwap) {
   auto fixture = RunProcess({.argv = {"bash", LIVECHECK_SOURCE_DIR "/fixtures/third-party/debian-live.sh"},
                              .timeout = std::chrono::minutes(20)});
@@ -289,7 +291,26 @@ TEST(DebianLiveBootTest, NoTraceChecksWithAndWithoutToramAndSwap) {
     return RunImage(dir.path(), "extracted", {scenario, "--image", iso, "--boot", "extracted", "--append", "toram swap"},
                     std::chrono::minutes(15));
   });
-  auto plain_run = plain.get(), extracted_run = extracted.get();
+  // The hostile machine: a stick that reports fixed media (as USB SSDs do)
+  // and an internal ext4 whose journal needs recovery. live-boot then
+  // probe-mounts the internal disk while it looks for its medium, and the
+  // read-only mount replays the journal.
+  auto fixed = std::async(std::launch::async, [&] {
+    return RunImage(dir.path(), "fixed",
+                    {"--image", iso, "--boot", "iso-usb", "--fixed-stick", "--internal-disk", "ext4-dirty-journal", "--check",
+                     "no-disk-writes", "--check", "internal-disk-untouched", "--timeout", "300"},
+                    std::chrono::minutes(15));
+  });
+  auto plain_run = plain.get(), extracted_run = extracted.get(), fixed_run = fixed.get();
+  EXPECT_EQ(fixed_run.checks, (std::map<std::string, std::string>{{"no-disk-writes", "FAIL"},
+                                                                  {"internal-disk-untouched", "FAIL"}}))
+      << fixed_run.process.out << fixed_run.process.err;
+  EXPECT_NE(fixed_run.summaries["no-disk-writes"].find("p1 ext4 'INTERNAL': journal superblock"), std::string::npos)
+      << fixed_run.summaries["no-disk-writes"];
+  EXPECT_NE(fixed_run.summaries["internal-disk-untouched"].find("had its journal replayed (ext4)"), std::string::npos)
+      << fixed_run.summaries["internal-disk-untouched"];
+  ASSERT_EQ(fixed_run.result["hazards"].size(), 1u) << fixed_run.result.dump(1);
+  EXPECT_EQ(fixed_run.result["hazards"][0]["touched"], "written");
 
   // Debian's live-boot promises no memory wiping: ram-residue is an honest FAIL everywhere.
   std::map<std::string, std::string> clean = {{"union-root", "PASS"},     {"no-disk-writes", "PASS"},
