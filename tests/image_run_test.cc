@@ -270,8 +270,9 @@ TEST_F(OwnImagesAsForeign, ConsoleWithoutThePromptIsAnErrorWithTheTail) {
 // agent appended to that initrd, and two of live-boot's options added:
 // toram (the system survives the pulled stick: ram-copy PASS) and swap
 // (live-boot turns on the internal disk's swap: internal-disk-untouched
-// FAIL). With a fixed-media stick and ext4-dirty-journal, live-boot's
-// medium search probe-mounts the internal disk and replays its journal.
+// FAIL). With a fixed-media stick and an NVMe ext4-dirty-journal,
+// live-boot's medium search probe-mounts the internal disk and replays its
+// journal.
 // (--guest none does not depend on what the medium holds: it is tested on
 // livecheck's own stick above.)
 TEST(DebianLiveBootTest, NoTraceChecksWithAndWithoutToramAndSwap) {
@@ -292,13 +293,14 @@ TEST(DebianLiveBootTest, NoTraceChecksWithAndWithoutToramAndSwap) {
                     std::chrono::minutes(15));
   });
   // The hostile machine: a stick that reports fixed media (as USB SSDs do)
-  // and an internal ext4 whose journal needs recovery. live-boot then
-  // probe-mounts the internal disk while it looks for its medium, and the
-  // read-only mount replays the journal.
+  // and an NVMe internal ext4 whose journal needs recovery. live-boot then
+  // probe-mounts the internal disk while it looks for its medium (nvme0n1
+  // comes before the stick's sdX; with a SATA disk the order is a race), and
+  // the read-only mount replays the journal.
   auto fixed = std::async(std::launch::async, [&] {
     return RunImage(dir.path(), "fixed",
-                    {"--image", iso, "--boot", "iso-usb", "--fixed-stick", "--internal-disk", "ext4-dirty-journal", "--check",
-                     "no-disk-writes", "--check", "internal-disk-untouched", "--timeout", "300"},
+                    {LIVECHECK_SOURCE_DIR "/fixtures/scenarios/live-boot-fixed-stick.toml", "--image", iso, "--boot",
+                     "iso-usb"},
                     std::chrono::minutes(15));
   });
   auto plain_run = plain.get(), extracted_run = extracted.get(), fixed_run = fixed.get();
