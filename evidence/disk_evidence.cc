@@ -16,9 +16,11 @@ DiskEvidence DiskEvidenceAfterRun(const std::string& drive, const fs::path& imag
     e.written_extents_truncated = allocation.truncated;
     // The image is raw (vm_session.cc's overlays say -F raw): its bytes are
     // the "before", the overlay file's bytes at each mapped offset the "after".
-    auto before = FileDiskReader(image.string());
-    e.written = AnnotateWrites(allocation.mapping, DiskLayoutOf(before, fs::file_size(image)), before,
-                               FileDiskReader(overlay.string()));
+    if (!allocation.mapping.empty()) {
+      auto before = FileDiskReader(image.string());
+      e.written = AnnotateWrites(allocation.mapping, DiskLayoutOf(before, fs::file_size(image)), before,
+                                 FileDiskReader(overlay.string()));
+    }
   }
   if (blockstats.is_array())
     for (const auto& s : blockstats)

@@ -14,8 +14,6 @@ namespace {
 
 using L = InternalDiskLayout;
 constexpr uint64_t kMiB = 1ull << 20, kSectorBytes = 512;
-const std::map<std::string, std::string> kHazardEnv = {
-    {"E2FSPROGS_FAKE_TIME", "1700000000"}, {"SOURCE_DATE_EPOCH", "1700000000"}, {"MTOOLS_SKIP_CHECK", "1"}};
 constexpr const char* kKnownFile = "the suspect's data: must never change\n";
 
 // A journal transaction that rewrites /known-file.txt's block, committed and
@@ -46,30 +44,24 @@ void AddDirtyJournal(const fs::path& disk, const fs::path& work) {
   CopyIntoImage(ext4, disk, L::kExt4Offset);
 }
 
-void WriteBytes(const fs::path& image, uint64_t offset, const std::string& bytes, const fs::path& work) {
-  auto part = work / "bytes.bin";
-  WriteFileAtomic(part, bytes);
-  CopyIntoImage(part, image, offset);
-}
-
 // The state byte of the boot sector (FAT12/16 at 0x25, FAT32 at 0x41):
 // bit 0 is what Linux sets while mounted read-write and fsck.fat reports.
-void AddFatDirtyBit(const fs::path& disk, const fs::path& work) {
+void AddFatDirtyBit(const fs::path& disk) {
   auto boot = ReadFileFrom(disk, L::kFatOffset, kSectorBytes);
   bool fat32 = boot[22] == 0 && boot[23] == 0;
   size_t state = fat32 ? 0x41 : 0x25;
-  WriteBytes(disk, L::kFatOffset + state, std::string(1, static_cast<char>(boot[state] | 0x01)), work);
+  WriteIntoImage(disk, L::kFatOffset + state, std::string(1, static_cast<char>(boot[state] | 0x01)));
 }
 
 // What the kernel's hibernation leaves in the swap header's last bytes
 // (struct swsusp_header): the image's first sector, the original signature
 // kept in orig_sig, and S1SUSPEND in the signature's place.
-void AddHibernationSignature(const fs::path& disk, const fs::path& work) {
+void AddHibernationSignature(const fs::path& disk) {
   std::string tail(40, '\0');
   tail[8] = 0x08;  // image: sector 8, the swap area's second page
   tail.replace(20, 10, std::string("SWAPSPACE2", 10));
   tail.replace(30, 10, std::string("S1SUSPEND\0", 10));
-  WriteBytes(disk, L::kSwapOffset + 4096 - 40, tail, work);
+  WriteIntoImage(disk, L::kSwapOffset + 4096 - 40, tail);
 }
 
 void AddLuks(const fs::path& disk, const fs::path& work) {
@@ -99,7 +91,7 @@ void MakeExt4(const fs::path& image, const fs::path& work, uint64_t offset, uint
   RunChecked({.argv = {"mkfs.ext4", "-q", "-F", "-L", label, "-U", fmt::format("6c697665-6368-6563-6b00-{:012}", uuid),
                        "-E", fmt::format("root_owner=0:0,offset={}", offset), "-d", tree.string(), image.string(),
                        std::to_string(bytes / 1024) + "k"},
-              .extra_env = kHazardEnv});
+              .extra_env = ReproducibleToolEnv()});
 }
 
 std::string GptPartition(uint64_t offset, uint64_t bytes, const char* type, const std::string& name, int uuid) {
@@ -128,16 +120,16 @@ fs::path EspDisk(const fs::path& work) {
                                     GptPartition(data, data_bytes, kLinuxData, "data", 2));
   RunChecked({.argv = {"mkfs.vfat", "--invariant", "-i", "6c766369", "-n", "ESP", "--offset",
                        std::to_string(esp / kSectorBytes), image.string(), std::to_string(esp_bytes / 1024)},
-              .extra_env = kHazardEnv});
+              .extra_env = ReproducibleToolEnv()});
   auto target = fmt::format("{}@@{}", image.string(), esp);
   for (const char* dir : {"::EFI", "::EFI/BOOT", "::loader"})
-    RunChecked({.argv = {"mmd", "-i", target, dir}, .extra_env = kHazardEnv});
+    RunChecked({.argv = {"mmd", "-i", target, dir}, .extra_env = ReproducibleToolEnv()});
   WriteFileAtomic(work / "BOOTX64.EFI", "the suspect's boot loader (a placeholder)\n");
   WriteFileAtomic(work / "random-seed", std::string(32, '\x5a'));
   RunChecked({.argv = {"mcopy", "-i", target, (work / "BOOTX64.EFI").string(), "::EFI/BOOT/BOOTX64.EFI"},
-              .extra_env = kHazardEnv});
+              .extra_env = ReproducibleToolEnv()});
   RunChecked({.argv = {"mcopy", "-i", target, (work / "random-seed").string(), "::loader/random-seed"},
-              .extra_env = kHazardEnv});
+              .extra_env = ReproducibleToolEnv()});
   MakeExt4(image, work, data, data_bytes, "INTERNAL", {{"known-file.txt", kKnownFile}}, 5);
   return image;
 }
@@ -169,8 +161,8 @@ fs::path MakeHazard(const std::string& hazard, const fs::path& realistic, const 
   auto disk = work / "disk.img";
   fs::copy_file(realistic, disk);
   if (hazard == "ext4-dirty-journal") AddDirtyJournal(disk, work);
-  else if (hazard == "fat-dirty") AddFatDirtyBit(disk, work);
-  else if (hazard == "swap-hibernated") AddHibernationSignature(disk, work);
+  else if (hazard == "fat-dirty") AddFatDirtyBit(disk);
+  else if (hazard == "swap-hibernated") AddHibernationSignature(disk);
   else if (hazard == "luks") AddLuks(disk, work);
   else throw Error(fmt::format("no recipe for internal disk hazard '{}'", hazard));
   return disk;

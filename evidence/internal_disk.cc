@@ -30,8 +30,13 @@ std::string PartitionTable() {
 
 }  // namespace
 
+const std::map<std::string, std::string>& ReproducibleToolEnv() { return kEpoch; }
+
 void CopyIntoImage(const fs::path& from, const fs::path& image, uint64_t offset) {
-  std::string data = ReadFile(from);
+  WriteIntoImage(image, offset, ReadFile(from));
+}
+
+void WriteIntoImage(const fs::path& image, uint64_t offset, const std::string& data) {
   int fd = open(image.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) throw Error(DescribeIoError("open", image, errno));
   ssize_t n = pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));

@@ -1,6 +1,8 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <string>
 
 namespace livecheck {
 
@@ -21,6 +23,12 @@ fs::path EnsureInternalDiskImage(const fs::path& cache_dir);
 /// debugfs work on whole files, so a partition is made beside the image
 /// and copied in.
 void CopyIntoImage(const fs::path& from, const fs::path& image, uint64_t offset);
+/// Writes `bytes` into `image` at `offset`, in place.
+void WriteIntoImage(const fs::path& image, uint64_t offset, const std::string& bytes);
+
+/// The environment that makes mkfs.ext4, mkfs.vfat and mtools reproducible
+/// (fixed times, no geometry check): every internal disk recipe uses it.
+const std::map<std::string, std::string>& ReproducibleToolEnv();
 
 /// The partitions' offsets and sizes in the image, in bytes.
 struct InternalDiskLayout {
