@@ -19,7 +19,9 @@ packages=(
   syslinux syslinux-common isolinux xorriso grub-efi-amd64-bin grub-common
   busybox-static unionfs-fuse fuse-overlayfs
   # the hostile machine's disks (evidence/hazard_disk.cc)
-  cryptsetup-bin
+  cryptsetup-bin ntfs-3g
+  # ... those made in libguestfs's appliance (LVM, md, XFS, btrfs), and the tools that read them back
+  lvm2 mdadm btrfs-progs xfsprogs libguestfs-xfs
   # the guest kernel (the host's Debian kernel, also what libguestfs needs)
   linux-image-amd64
   # report rendering test

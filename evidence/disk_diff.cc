@@ -1,7 +1,5 @@
 #include "evidence/disk_diff.h"
 
-#include <guestfs.h>
-
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -9,41 +7,20 @@
 #include <fmt/format.h>
 
 #include "common/interrupt.h"
+#include "evidence/guestfs_appliance.h"
 
 namespace livecheck {
 namespace {
-
-struct GuestfsCloser {
-  void operator()(guestfs_h* g) const { guestfs_close(g); }
-};
-using Guestfs = std::unique_ptr<guestfs_h, GuestfsCloser>;
-
-// libguestfs hands out NULL-terminated arrays the caller frees.
-std::vector<std::string> TakeStrings(char** list) {
-  std::vector<std::string> out;
-  if (!list) return out;
-  for (char** p = list; *p; ++p) {
-    out.emplace_back(*p);
-    free(*p);
-  }
-  free(list);
-  return out;
-}
 
 struct FileFacts {
   int64_t mode = 0, size = 0;
   std::string digest;  // regular files only
 };
 
-std::string LastError(guestfs_h* g) {
-  const char* e = guestfs_last_error(g);
-  return e ? e : "unknown libguestfs error";
-}
-
 // Every entry below `root` with its type, size and (regular files) SHA-256.
 std::map<std::string, FileFacts> Walk(guestfs_h* g, const std::string& root) {
   std::map<std::string, FileFacts> facts;
-  for (auto relative : TakeStrings(guestfs_find(g, root.c_str()))) {
+  for (auto relative : TakeGuestfsStrings(guestfs_find(g, root.c_str()))) {
     if (relative.empty() || relative[0] != '/') relative.insert(0, "/");
     std::string path = root + relative;
     struct guestfs_statns* st = guestfs_lstatns(g, path.c_str());
@@ -73,11 +50,14 @@ bool Mountable(const std::string& type) {
 }
 
 // Mounts a file system as its bytes are, read-only and without replaying a
-// journal or log: the appliance's disks are writable snapshots, so a plain
+// journal or log (btrfs: its log tree): the appliance's disks are writable snapshots, so a plain
 // read-only mount of a dirty ext4 or XFS would show the "before" side as
 // the replay leaves it, and a replay the guest did would look like no change.
 bool MountAsStored(guestfs_h* g, const std::string& device, const std::string& type, const char* where) {
-  std::string options = type == "ext3" || type == "ext4" ? "ro,noload" : type == "xfs" ? "ro,norecovery" : "ro";
+  std::string options = type == "ext3" || type == "ext4" ? "ro,noload"
+                        : type == "xfs"                  ? "ro,norecovery"
+                        : type == "btrfs"                ? "ro,rescue=nologreplay"
+                                                         : "ro";
   return guestfs_mount_options(g, options.c_str(), device.c_str(), where) == 0;
 }
 
@@ -92,31 +72,15 @@ DiskDiff DiffDisks(const fs::path& before, const std::string& before_format, con
     diff.error = "interrupted";
     return diff;
   }
-  Guestfs g(guestfs_create_flags(GUESTFS_CREATE_NO_ENVIRONMENT));
-  if (!g) {
-    diff.error = "libguestfs: cannot create a handle";
-    return diff;
-  }
-  guestfs_set_error_handler(g.get(), nullptr, nullptr);  // errors are read with guestfs_last_error
-  // Here KVM hangs guests: libguestfs's own appliance runs under TCG.
-  const char* settings[] = {"force_tcg", nullptr};
-  if (guestfs_set_backend(g.get(), "direct") != 0 ||
-      guestfs_set_backend_settings(g.get(), const_cast<char* const*>(settings)) != 0 ||
-      guestfs_add_drive_opts(g.get(), before.c_str(), GUESTFS_ADD_DRIVE_OPTS_READONLY, 1,
-                             GUESTFS_ADD_DRIVE_OPTS_FORMAT, before_format.c_str(), -1) != 0 ||
-      guestfs_add_drive_opts(g.get(), after.c_str(), GUESTFS_ADD_DRIVE_OPTS_READONLY, 1,
-                             GUESTFS_ADD_DRIVE_OPTS_FORMAT, after_format.c_str(), -1) != 0 ||
-      guestfs_launch(g.get()) != 0) {
-    diff.error = "libguestfs: " + LastError(g.get());
-    return diff;
-  }
-  auto devices = TakeStrings(guestfs_list_devices(g.get()));
+  Guestfs g = LaunchGuestfs({{before.string(), before_format, true}, {after.string(), after_format, true}}, diff.error);
+  if (!g) return diff;
+  auto devices = TakeGuestfsStrings(guestfs_list_devices(g.get()));
   if (devices.size() != 2) {
     diff.error = "libguestfs: expected two disks";
     return diff;
   }
   // list_filesystems: device, type, device, type, ...
-  auto list = TakeStrings(guestfs_list_filesystems(g.get()));
+  auto list = TakeGuestfsStrings(guestfs_list_filesystems(g.get()));
   std::map<std::string, std::string> before_fs, after_fs;  // partition suffix -> device
   std::map<std::string, std::string> types;
   for (size_t i = 0; i + 1 < list.size(); i += 2) {
@@ -127,7 +91,7 @@ DiskDiff DiffDisks(const fs::path& before, const std::string& before_format, con
     types[device] = list[i + 1];
   }
   if (guestfs_mkmountpoint(g.get(), "/before") != 0 || guestfs_mkmountpoint(g.get(), "/after") != 0) {
-    diff.error = "libguestfs: " + LastError(g.get());
+    diff.error = "libguestfs: " + GuestfsLastError(g.get());
     return diff;
   }
   for (const auto& [suffix, after_device] : after_fs) {

@@ -215,9 +215,102 @@ void AddFat(const std::string& boot, uint64_t base, uint64_t bytes, const std::s
   if (at < base + bytes) out.push_back({prefix + ": data clusters", at, base + bytes - at, 1});
 }
 
-// Names the file system at `base` and adds its structures.
 std::string AddFileSystem(const DiskReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
-                          std::vector<DiskRegion>& out) {
+                          std::vector<DiskRegion>& out, int nesting = 0);
+
+// XFS (big-endian): a header in each allocation group (superblock or its
+// copy, AGF, AGI, AGFL: one sector each) and the internal log, whose start
+// is an AG-relative block number.
+void AddXfs(const std::string& sb, uint64_t base, uint64_t bytes, const std::string& prefix,
+            std::vector<DiskRegion>& out) {
+  uint64_t block = Be(sb, 4, 4), agblocks = Be(sb, 84, 4), agcount = Be(sb, 88, 4), sector = Be(sb, 102, 2);
+  uint64_t logstart = Be(sb, 48, 8), logblocks = Be(sb, 96, 4), agblklog = Byte(sb, 124);
+  if (block < 512 || block > 65536 || sector < 512 || sector > block || agblocks == 0 || agcount == 0 ||
+      agcount > kMaxGroups || agblklog > 31 || agcount * agblocks * block > bytes * 2)
+    return;
+  for (uint64_t ag = 0; ag < agcount; ++ag) {
+    uint64_t at = base + ag * agblocks * block;
+    if (ag == 0) out.push_back({prefix + ": superblock", at, sector, 1});
+    out.push_back({prefix + (ag == 0 ? ": AG 0 headers (AGF, AGI, AGFL)" : fmt::format(": AG {} headers", ag)),
+                   ag == 0 ? at + sector : at, ag == 0 ? 3 * sector : 4 * sector, 1});
+  }
+  if (logstart != 0 && logblocks != 0) {
+    uint64_t agno = logstart >> agblklog, agbno = logstart & ((1ull << agblklog) - 1);
+    out.push_back({prefix + ": log", base + (agno * agblocks + agbno) * block, logblocks * block, 1});
+  }
+}
+
+// md RAID metadata 1.1 (at the start) or 1.2 (4 KiB in): the superblock,
+// the write-intent bitmap when there is one, and the member's data area,
+// whose own file system is named inside it.
+bool AddMdMember(const DiskReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
+                 std::vector<DiskRegion>& out, int nesting) {
+  for (uint64_t sb_at : {uint64_t{4096}, uint64_t{0}}) {
+    auto sb = read(base + sb_at, 1024);
+    if (Le(sb, 0, 4) != 0xa92b4efc || Le(sb, 4, 4) != 1) continue;
+    auto prefix = fmt::format("{} md '{}'", partition, Printable(Bytes(sb, 32, 32)));
+    uint64_t data_offset = Le(sb, 128, 8) * 512, data_size = Le(sb, 136, 8) * 512;
+    out.push_back({prefix, base, bytes, 0});
+    out.push_back({prefix + ": md superblock", base + sb_at, 1024, 1});
+    int64_t bitmap = static_cast<int32_t>(Le(sb, 96, 4));
+    if ((Le(sb, 8, 4) & 1) && bitmap > 0 && sb_at + bitmap * 512 < data_offset)
+      out.push_back({prefix + ": md write-intent bitmap", base + sb_at + bitmap * 512,
+                     data_offset - sb_at - bitmap * 512, 1});
+    if (data_offset > sb_at && data_offset < bytes && data_size > 0)
+      AddFileSystem(read, base + data_offset, std::min(data_size, bytes - data_offset), prefix + " data", out,
+                    nesting + 1);
+    return true;
+  }
+  return false;
+}
+
+// An LVM2 physical volume: the label (in one of the first four sectors),
+// the metadata area (text naming the volume group) and the extents, where
+// the first logical volume's file system starts when it was created first.
+bool AddLvmPv(const DiskReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
+              std::vector<DiskRegion>& out, int nesting) {
+  auto head = read(base, 2048);
+  for (uint64_t sector = 0; sector < 4; ++sector) {
+    size_t at = sector * 512;
+    if (!HasAt(head, at, "LABELONE") || !HasAt(head, at + 24, "LVM2 001")) continue;
+    size_t pv = at + Le(head, at + 20, 4);
+    // After the PV's UUID (32) and size (8): data areas, a zero entry, then
+    // metadata areas, a zero entry; each {offset, size}, in bytes.
+    size_t loc = pv + 40;
+    uint64_t data_offset = 0, mda_offset = 0, mda_size = 0;
+    for (int i = 0; i < 8 && Le(head, loc, 8) != 0; ++i, loc += 16)
+      if (i == 0) data_offset = Le(head, loc, 8);
+    loc += 16;
+    if (Le(head, loc, 8) != 0) mda_offset = Le(head, loc, 8), mda_size = Le(head, loc + 8, 8);
+    std::string vg;
+    if (mda_offset && mda_offset < bytes) {
+      auto mda = read(base + mda_offset, 512);
+      uint64_t text = Le(mda, 40, 8);  // the first raw_locn's offset from the area's start
+      if (text > 0 && text < mda_size) {
+        auto metadata = read(base + mda_offset + text, 256);
+        vg = Printable(metadata.substr(0, metadata.find(" {")));
+      }
+    }
+    auto prefix = fmt::format("{} LVM PV '{}'", partition, vg);
+    out.push_back({prefix, base, bytes, 0});
+    out.push_back({prefix + ": LVM label", base + at, 512, 1});
+    if (mda_offset) out.push_back({prefix + ": LVM metadata", base + mda_offset, mda_size, 1});
+    if (data_offset > 0 && data_offset < bytes)
+      AddFileSystem(read, base + data_offset, bytes - data_offset, prefix + " extents", out, nesting + 1);
+    return true;
+  }
+  return false;
+}
+
+// Names the file system at `base` and adds its structures; containers (md,
+// LVM) name the file system inside them, to a bounded depth.
+std::string AddFileSystem(const DiskReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
+                          std::vector<DiskRegion>& out, int nesting) {
+  // Containers first: a member keeps whatever an earlier file system left
+  // beside its own superblock.
+  if (nesting < 2 && (AddMdMember(read, base, bytes, partition, out, nesting) ||
+                      AddLvmPv(read, base, bytes, partition, out, nesting)))
+    return partition;
   auto head = read(base, 4096);
   auto sb = read(base + 1024, 1024);
   if (Le(sb, 0x38, 2) == 0xef53) {
@@ -248,6 +341,20 @@ std::string AddFileSystem(const DiskReader& read, uint64_t base, uint64_t bytes,
     auto prefix = fmt::format("{} FAT '{}'", partition, Printable(Bytes(head, fat32 ? 71 : 43, 11)));
     out.push_back({prefix, base, bytes, 0});
     AddFat(head, base, bytes, prefix, out);
+    return prefix;
+  }
+  if (HasAt(head, 0, "XFSB")) {
+    auto prefix = fmt::format("{} XFS '{}'", partition, Printable(Bytes(head, 108, 12)));
+    out.push_back({prefix, base, bytes, 0});
+    AddXfs(head, base, bytes, prefix, out);
+    return prefix;
+  }
+  auto btrfs = read(base + 0x10000, 4096);
+  if (HasAt(btrfs, 0x40, "_BHRfS_M")) {
+    auto prefix = fmt::format("{} btrfs '{}'", partition, Printable(Bytes(btrfs, 0x12b, 64)));
+    out.push_back({prefix, base, bytes, 0});
+    out.push_back({prefix + ": superblock", base + 0x10000, 4096, 1});
+    if (bytes > (64ull << 20) + 4096) out.push_back({prefix + ": superblock copy", base + (64ull << 20), 4096, 1});
     return prefix;
   }
   if (HasAt(head, 3, "NTFS    ")) {

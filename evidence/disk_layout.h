@@ -2,7 +2,9 @@
 // Where things are on a disk image: its partition table (MBR or GPT), its
 // partitions and, inside each, the file-system structures a write can hit
 // (ext4 superblock, group descriptors, bitmaps, inode tables and journal; FAT
-// boot sector, FATs and root directory; the swap header; the LUKS header).
+// boot sector, FATs and root directory; the swap header; the LUKS header;
+// XFS's superblock, AG headers and log; btrfs' superblocks; md and LVM
+// metadata, with the file system inside them).
 // Read from the image's own bytes through a reader, so it is a pure function
 // of those bytes and needs no tool and no mount.
 #include <cstdint>

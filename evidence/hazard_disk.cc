@@ -8,6 +8,7 @@
 #include "common/file_util.h"
 #include "common/process.h"
 #include "evidence/internal_disk.h"
+#include "evidence/kernel_made_hazards.h"
 
 namespace livecheck {
 namespace {
@@ -73,6 +74,30 @@ void AddLuks(const fs::path& disk, const fs::path& work) {
                        "--label", "INTERNAL-LUKS", "--key-file", "-", luks.string()},
               .stdin_data = "the suspect's passphrase"});
   CopyIntoImage(luks, disk, L::kExt4Offset);
+}
+
+// What Windows' fast startup leaves: hiberfil.sys starting with "HIBR"
+// (ntfs-3g refuses to mount such a volume; a careless stack forces it).
+// mkntfs and ntfscp work on a file; the serial number (blkid's UUID) is set
+// to a fixed one in the boot sector and its backup in the last sector.
+void AddNtfsHibernated(const fs::path& disk, const fs::path& work) {
+  auto ntfs = work / "ntfs.img";
+  WriteFileAtomic(ntfs, "");
+  fs::resize_file(ntfs, L::kExt4Bytes);
+  RunChecked({.argv = {"mkntfs", "-F", "-Q", "-q", "-L", "INTERNAL", "-s", "512", "-p",
+                       std::to_string(L::kExt4Offset / kSectorBytes), "-H", "255", "-S", "63", ntfs.string()}});
+  std::string hiberfil = "HIBR";
+  hiberfil.resize(64 * 1024, '\0');
+  WriteFileAtomic(work / "known-file.txt", kKnownFile);
+  WriteFileAtomic(work / "hiberfil.sys", hiberfil);
+  // The known file first: once hiberfil.sys is there, ntfs-3g's tools refuse the volume.
+  for (const char* name : {"known-file.txt", "hiberfil.sys"})
+    RunChecked({.argv = {"ntfscp", "-q", ntfs.string(), (work / name).string(), name}});
+  const std::string serial("\x6c\x76\x63\x68\x65\x63\x6b\x30", 8);
+  for (uint64_t sector : {uint64_t{0}, L::kExt4Bytes - kSectorBytes})
+    if (ReadFileFrom(ntfs, sector + 3, 8) == "NTFS    ") WriteIntoImage(ntfs, sector + 0x48, serial);
+  CopyIntoImage(ntfs, disk, L::kExt4Offset);
+  SetMbrPartitionType(disk, 0, 0x07);
 }
 
 fs::path BlankImage(const fs::path& work, const std::string& table) {
@@ -164,6 +189,11 @@ fs::path MakeHazard(const std::string& hazard, const fs::path& realistic, const 
   else if (hazard == "fat-dirty") AddFatDirtyBit(disk);
   else if (hazard == "swap-hibernated") AddHibernationSignature(disk);
   else if (hazard == "luks") AddLuks(disk, work);
+  else if (hazard == "ntfs-hibernated") AddNtfsHibernated(disk, work);
+  else if (hazard == "xfs-dirty-log") AddXfsDirtyLog(disk);
+  else if (hazard == "btrfs-log-tree") AddBtrfsLogTree(disk);
+  else if (hazard == "mdraid-member") AddMdraidMember(disk);
+  else if (hazard == "lvm-pv") AddLvmPv(disk);
   else throw Error(fmt::format("no recipe for internal disk hazard '{}'", hazard));
   return disk;
 }

@@ -38,6 +38,10 @@ namespace fs = std::filesystem;
 ///    persistence.conf of "/ union"), casper ("casper-rw") and Tails (GPT
 ///    name "TailsData"): a stack booted with its persistence option mounts
 ///    them read-write.
+///  - ntfs-hibernated: the ext4 partition is NTFS (type 07) whose
+///    hiberfil.sys says Windows hibernated (fast startup).
+///  - xfs-dirty-log, btrfs-log-tree, mdraid-member, lvm-pv: made in
+///    libguestfs's appliance (kernel_made_hazards.h says what each holds).
 fs::path EnsureHazardDisk(const fs::path& cache_dir, const std::string& hazard);
 
 /// The text /known-file.txt reads after the journal of ext4-dirty-journal

@@ -127,11 +127,33 @@ TEST(HazardDiskTest, EspAndPersistenceDecoysAreGptDisksWithWhatTheyClaim) {
   }
 }
 
+// ntfs-3g's tools read it (blkid's fixed UUID, the known file, HIBR) and
+// refuse to write it: "Windows is hibernated".
+TEST(HazardDiskTest, NtfsHibernatedIsAVolumeWindowsLeftHibernated) {
+  auto dir = testing::MakeTestDir();
+  auto disk = EnsureHazardDisk(dir.path(), "ntfs-hibernated");
+  auto table = nlohmann::json::parse(RunChecked({.argv = {"sfdisk", "--json", disk.string()}}).out)["partitiontable"];
+  EXPECT_EQ(table["partitions"][0]["type"], "7");
+  auto probe = Probe(disk, L::kExt4Offset);
+  EXPECT_NE(probe.find("TYPE=ntfs"), std::string::npos) << probe;
+  EXPECT_NE(probe.find("LABEL=INTERNAL"), std::string::npos) << probe;
+  EXPECT_NE(probe.find("UUID=306B63656863766C"), std::string::npos) << probe;
+  auto ntfs = Slice(disk, L::kExt4Offset, L::kExt4Bytes, dir.path() / "ntfs.img");
+  EXPECT_EQ(RunChecked({.argv = {"ntfscat", ntfs, "known-file.txt"}}).out, "the suspect's data: must never change\n");
+  EXPECT_EQ(RunChecked({.argv = {"ntfscat", ntfs, "hiberfil.sys"}}).out.substr(0, 4), "HIBR");
+  WriteFileAtomic(dir.path() / "x", "x");
+  auto write = RunProcess({.argv = {"ntfscp", ntfs, (dir.path() / "x").string(), "x"}});
+  EXPECT_NE(write.exit_code, 0);
+  EXPECT_NE((write.out + write.err).find("hibernated"), std::string::npos) << write.out << write.err;
+  EXPECT_EQ(ReadFile(disk).substr(L::kSwapOffset), ReadFile(EnsureHazardDisk(dir.path(), "realistic")).substr(L::kSwapOffset));
+}
+
 TEST(HazardDiskTest, UnknownHazardIsNamed) {
   auto dir = testing::MakeTestDir();
   EXPECT_ERROR_CONTAINS(EnsureHazardDisk(dir.path(), "ntfs-haunted"),
                         "unknown internal disk hazard 'ntfs-haunted' (expected one of: realistic, ext4-dirty-journal, "
-                        "fat-dirty, swap, swap-hibernated, luks, esp, persistence-decoys)");
+                        "fat-dirty, swap, swap-hibernated, luks, esp, persistence-decoys, ntfs-hibernated, "
+                        "xfs-dirty-log, btrfs-log-tree, mdraid-member, lvm-pv)");
   EXPECT_TRUE(IsHazardName("ext4-dirty-journal"));
   EXPECT_FALSE(IsHazardName("/tmp/disk.img"));
 }

@@ -6,7 +6,9 @@ namespace livecheck {
 
 const std::vector<std::string>& HazardNames() {
   static const std::vector<std::string> names = {"realistic", "ext4-dirty-journal", "fat-dirty", "swap", "swap-hibernated",
-                                                    "luks", "esp", "persistence-decoys"};
+                                                    "luks", "esp", "persistence-decoys",
+                                                    "ntfs-hibernated", "xfs-dirty-log", "btrfs-log-tree",
+                                                    "mdraid-member", "lvm-pv"};
   return names;
 }
 

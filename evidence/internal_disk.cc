@@ -45,6 +45,10 @@ void WriteIntoImage(const fs::path& image, uint64_t offset, const std::string& d
   if (n != static_cast<ssize_t>(data.size())) throw Error(DescribeIoError("write", image, error));
 }
 
+void SetMbrPartitionType(const fs::path& image, int index, uint8_t type) {
+  WriteIntoImage(image, 446 + 16 * static_cast<uint64_t>(index) + 4, std::string(1, static_cast<char>(type)));
+}
+
 fs::path EnsureInternalDiskImage(const fs::path& cache_dir) {
   auto image = cache_dir / "internal-disk-v2.img";
   if (fs::exists(image)) return image;

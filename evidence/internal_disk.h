@@ -25,6 +25,8 @@ fs::path EnsureInternalDiskImage(const fs::path& cache_dir);
 void CopyIntoImage(const fs::path& from, const fs::path& image, uint64_t offset);
 /// Writes `bytes` into `image` at `offset`, in place.
 void WriteIntoImage(const fs::path& image, uint64_t offset, const std::string& bytes);
+/// Sets the type byte of MBR partition entry `index` (0-3) in `image`.
+void SetMbrPartitionType(const fs::path& image, int index, uint8_t type);
 
 /// The environment that makes mkfs.ext4, mkfs.vfat and mtools reproducible
 /// (fixed times, no geometry check): every internal disk recipe uses it.

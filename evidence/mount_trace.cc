@@ -40,9 +40,11 @@ std::string_view SplitTime(std::string_view line, double& seconds) {
 
 std::string Event(std::string_view fs, std::string_view text) {
   auto has = [&](std::string_view what) { return text.find(what) != std::string_view::npos; };
-  if (has("recovery complete") || has("Starting recovery") || has("recovery required") || has("replaying log"))
+  if (has("recovery complete") || has("Starting recovery") || has("recovery required") || has("replaying log") ||
+      has("tree-log replay"))
     return "journal-replay";
-  if (has("unmounting filesystem") || has("Unmounting Filesystem")) return "unmounted";
+  if (has("unmounting filesystem") || has("Unmounting Filesystem") || has("last unmount of filesystem"))
+    return "unmounted";
   if (has("not properly unmounted")) return "dirty-mount";
   if (has("mounted filesystem") || has("Mounting V") || has("Ending clean mount") || has("mounting ext"))
     return "mounted";
@@ -85,8 +87,10 @@ std::vector<MountEvent> ParseMountTrace(const std::vector<std::string>& lines) {
       }
     }
     if (e.event.empty() || !ValidDevice(e.device)) continue;
-    // btrfs logs many lines per mount: one event per device and session.
-    if (e.fs == "btrfs" && !events.empty() && events.back().fs == "btrfs" && events.back().device == e.device) continue;
+    // btrfs logs many lines per mount: one event of a kind per device in a row.
+    if (e.fs == "btrfs" && !events.empty() && events.back().fs == "btrfs" && events.back().device == e.device &&
+        events.back().event == e.event)
+      continue;
     events.push_back(std::move(e));
   }
   return events;

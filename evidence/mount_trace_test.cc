@@ -39,6 +39,24 @@ TEST(MountTraceTest, ReadsMountsReplaysSwapsAndAssembliesFromKernelLines) {
   EXPECT_EQ(MountEventFromJson(ToJson(events[4])), events[4]);
 }
 
+// What 6.1 logged for a read-only probe mount of btrfs-log-tree and
+// xfs-dirty-log in a real guest: each replay is an event of its own.
+TEST(MountTraceTest, BtrfsAndXfsLogReplaysAreEvents) {
+  auto events = ParseMountTrace({
+      "[    5.510265] XFS (sda1): Mounting V5 Filesystem",
+      "[    5.559224] XFS (sda1): Starting recovery (logdev: internal)",
+      "[    5.612606] XFS (sda1): Unmounting Filesystem",
+      "[    5.719112] BTRFS info (device sdb1): first mount of filesystem 6c697665-6368-6563-6b00-000000000021",
+      "[    5.720000] BTRFS info (device sdb1): using crc32c (crc32c-generic) checksum algorithm",
+      "[    5.746268] BTRFS info (device sdb1): start tree-log replay",
+      "[    5.799828] BTRFS info (device sdb1): last unmount of filesystem 6c697665-6368-6563-6b00-000000000021",
+  });
+  std::vector<std::string> kinds;
+  for (const auto& e : events) kinds.push_back(e.device + " " + e.fs + " " + e.event);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"sda1 xfs mounted", "sda1 xfs journal-replay", "sda1 xfs unmounted",
+                                             "sdb1 btrfs mounted", "sdb1 btrfs journal-replay", "sdb1 btrfs unmounted"}));
+}
+
 TEST(MountTraceTest, DevicesBelongToTheirDisk) {
   EXPECT_TRUE(IsOnDisk("sdb1", "sdb"));
   EXPECT_TRUE(IsOnDisk("sdb", "sdb"));

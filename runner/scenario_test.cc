@@ -97,7 +97,8 @@ TEST(ScenarioTest, InternalDiskIsTrueOrAHazard) {
   auto bad = ParseScenario("internal_disk = \"haunted\"\n[[step]]\ncheck = \"no-disk-writes\"\n", "/s/b.toml");
   EXPECT_EQ(bad.errors, std::vector<std::string>{"/s/b.toml:1:17: 'internal_disk' must be true, false or a hazard "
                                                  "(realistic, ext4-dirty-journal, fat-dirty, swap, swap-hibernated, "
-                                                 "luks, esp, persistence-decoys)"});
+                                                 "luks, esp, persistence-decoys, ntfs-hibernated, xfs-dirty-log, "
+                                                 "btrfs-log-tree, mdraid-member, lvm-pv)"});
 }
 
 TEST(ScenarioTest, MissingStepsAndMalformedToml) {

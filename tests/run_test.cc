@@ -150,12 +150,17 @@ TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
 // the same probe on the clean disk writes nothing, yet the mount trace
 // saw it and internal-disk-untouched FAILs. persistence-decoys: an
 // init that mounts the partition labelled `persistence` read-write fails
-// both disk checks, livecheck's own init passes them.
+// both disk checks, livecheck's own init passes them. xfs-dirty-log and
+// btrfs-log-tree: the same read-only probe replays both logs (written, the
+// XFS log and the btrfs superblock named); livecheck's own init leaves them,
+// the md member and the LVM PV alone.
 TEST_F(RunTest, HostileMachineDisksAreTracedAndMapped) {
   auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/hazards.toml", "fixtures/scenarios/hazards-clean.toml",
-                                        "fixtures/scenarios/hazards-persistence.toml", "fixtures/scenarios/fixed-stick.toml"},
+                                        "fixtures/scenarios/hazards-persistence.toml", "fixtures/scenarios/fixed-stick.toml",
+                                        "fixtures/scenarios/hazards-logs.toml",
+                                        "fixtures/scenarios/hazards-kernel-made.toml"},
                                        "hazards"),
-                       .timeout = std::chrono::minutes(10)});
+                       .timeout = std::chrono::minutes(15)});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   auto report = Report("hazards");
   std::map<std::string, std::map<std::string, nlohmann::json>> by_run;  // scenario -> variant -> result
@@ -177,7 +182,8 @@ TEST_F(RunTest, HostileMachineDisksAreTracedAndMapped) {
   auto probe = check("hazards-clean", "bad-probe-mounts-internal", "internal-disk-untouched");
   EXPECT_EQ(probe["status"], "FAIL") << r.out;
   EXPECT_NE(probe["summary"].get<std::string>().find("was mounted (ext4) at "), std::string::npos) << probe.dump();
-  EXPECT_EQ(probe["evidence"]["mounts"].dump().find(probe["evidence"]["guest_name"].get<std::string>() + "1"),
+  const auto& realistic = probe["evidence"]["per_disk"][0];  // four disks: one evidence each
+  EXPECT_EQ(realistic["mounts"].dump().find(realistic["guest_name"].get<std::string>() + "1"),
             std::string::npos)
       << "the mount was undone before the checks";
   EXPECT_FALSE(by_run["hazards-clean"]["bad-probe-mounts-internal"]["mount_trace"].empty());
@@ -239,6 +245,37 @@ TEST_F(RunTest, HostileMachineDisksAreTracedAndMapped) {
   EXPECT_EQ(persistence.find("casper-rw"), std::string::npos) << "only the mounted decoy was written: " << persistence;
   EXPECT_EQ(persistence.find("internal2"), std::string::npos) << "the second disk was not written: " << persistence;
   EXPECT_NE(ReadFile(dir_->path() / "hazards/report.html").find("class=\"write-map\""), std::string::npos);
+
+  // Beside the probed realistic disk: a dirty FAT, a hibernated swap and
+  // LUKS; the read-only probe mounts what it can and writes nothing. (The
+  // kernel logs ext4 mounts; a clean read-only FAT mount, as on the LUKS
+  // disk's third partition, logs nothing and is not in the trace.)
+  for (size_t disk : {1, 2}) EXPECT_EQ(touched("hazards-clean", "bad-probe-mounts-internal", disk), "mounted") << disk;
+  EXPECT_NE(touched("hazards-clean", "bad-probe-mounts-internal", 3), "written");
+  EXPECT_EQ(status("fixed-stick", "good", "internal-disk-untouched"), "PASS") << r.out;
+  // Logs replayed by a read-only probe mount.
+  EXPECT_EQ(status("hazards-logs", "bad-probe-mounts-internal", "no-disk-writes"), "FAIL") << r.out;
+  EXPECT_EQ(status("hazards-logs", "bad-probe-mounts-internal", "internal-disk-untouched"), "FAIL") << r.out;
+  EXPECT_EQ(touched("hazards-logs", "bad-probe-mounts-internal", 0), "written");
+  EXPECT_EQ(touched("hazards-logs", "bad-probe-mounts-internal", 1), "written");
+  EXPECT_NE(touched("hazards-logs", "bad-probe-mounts-internal", 2), "written") << "NTFS: no driver, its FAT read-only";
+  std::map<std::string, std::set<std::string>> logs_written;  // drive -> regions
+  auto logs_check = check("hazards-logs", "bad-probe-mounts-internal", "no-disk-writes");
+  for (const auto& d : logs_check["evidence"]["disks"])
+    for (const auto& w : d.value("written", nlohmann::json::array()))
+      logs_written[d["drive"]].insert(w["where"].get<std::string>());
+  EXPECT_TRUE(logs_written["internal"].count("p1 XFS 'INTERNAL': log")) << nlohmann::json(logs_written).dump();
+  EXPECT_TRUE(logs_written["internal2"].count("p1 btrfs 'INTERNAL': superblock")) << nlohmann::json(logs_written).dump();
+  std::set<std::string> replayed_fs;
+  for (const auto& e : by_run["hazards-logs"]["bad-probe-mounts-internal"]["mount_trace"])
+    if (e["event"] == "journal-replay") replayed_fs.insert(e["fs"].get<std::string>());
+  EXPECT_EQ(replayed_fs, (std::set<std::string>{"btrfs", "xfs"}))
+      << by_run["hazards-logs"]["bad-probe-mounts-internal"]["mount_trace"].dump();
+  // livecheck's own init: no log replayed, no member assembled or activated.
+  EXPECT_EQ(status("hazards-kernel-made", "good", "no-disk-writes"), "PASS") << r.out;
+  EXPECT_EQ(status("hazards-kernel-made", "good", "internal-disk-untouched"), "PASS") << r.out;
+  for (const auto& e : by_run["hazards-kernel-made"]["good"]["mount_trace"])
+    EXPECT_TRUE(e["event"] != "journal-replay" && e["event"] != "activated") << e.dump();
 }
 
 // Run with QEMU's `max` CPU instead of the default TCG model (--cpu): the
