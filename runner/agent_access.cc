@@ -2,14 +2,19 @@
 
 #include <random>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
 #include <fmt/format.h>
 
+#include "common/error.h"
 #include "common/json_fields.h"
 #include "evidence/checks.h"
 #include "evidence/token_scan.h"
 #include "runner/machine_control.h"
 
 namespace livecheck {
+
+using namespace boost::asio::experimental::awaitable_operators;
 namespace {
 
 // Agent requests are built by plain functions: GCC 12 miscompiles braced
@@ -87,7 +92,9 @@ asio::awaitable<void> AgentAccess::WaitReady(RunContext& ctx) {
   // decide; the checks inside the guest are then SKIP with this reason.
   double uptime = 0;
   try {
-    uptime = co_await agent_.WaitReady(ctx.Budget(kSettleTimeout));
+    auto first = co_await (agent_.WaitReady(ctx.Budget(kSettleTimeout)) || WaitUntilTheGuestCannotGoOn(ctx, "agent-ready"));
+    if (first.index() == 1) throw Error(std::get<1>(first));
+    uptime = std::get<0>(first);
   } catch (const AgentError& error) {
     MarkUnavailable(fmt::format("the guest agent started but never answered ({})", error.what()));
     co_return;

@@ -10,6 +10,12 @@
 
 namespace livecheck {
 
+std::string_view GaveUpLine(std::string_view line) {
+  for (std::string_view what : {"dracut: FATAL: ", "reboot: System halted"})
+    if (auto at = line.find(what); at != std::string_view::npos) return line.substr(at, 200);
+  return {};
+}
+
 void ConsoleWatcher::Poll() {
   // Only the bytes added since the last poll, at most 1 MiB at a time: a
   // chatty guest costs the same per poll however long its log grows.
@@ -29,6 +35,7 @@ void ConsoleWatcher::Poll() {
     // instead of after the scenario's timeout.
     if (auto at = line.find("Kernel panic - not syncing"); at != std::string_view::npos && kernel_panic.empty())
       kernel_panic = std::string(line.substr(at, 200));
+    if (gave_up.empty()) gave_up = std::string(GaveUpLine(line));
     NoteReady(line, now);
     if (storage_lines.size() < kMaxConsoleStorageLines)
       for (auto& s : StorageKernelMessages(line, 1)) storage_lines.push_back(std::move(s));

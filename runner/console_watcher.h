@@ -17,6 +17,10 @@ namespace livecheck {
 
 namespace fs = std::filesystem;
 
+/// The part of a console line that says the guest gave up booting (dracut's
+/// "FATAL:", the kernel's "System halted"), or "" for any other line.
+std::string_view GaveUpLine(std::string_view line);
+
 struct ConsoleWatcher {
   using Clock = std::chrono::steady_clock;
   fs::path log;
@@ -24,6 +28,9 @@ struct ConsoleWatcher {
   std::function<void(const std::string&)> on_marker;
   std::vector<PhaseTiming> phases;
   std::string kernel_panic;                 ///< the panic line, once the guest kernel printed one
+  /// The first line saying the guest gave up booting without a panic (an
+  /// initramfs' fatal error, a halted system): nothing more will happen.
+  std::string gave_up;
   std::optional<std::regex> ready_pattern;  ///< media without markers: "ready" when the console matches
   /// The kernel's storage lines the console showed (common/storage_kernel_log.h),
   /// at most kMaxConsoleStorageLines: the mount trace when no agent answers.

@@ -51,5 +51,20 @@ TEST_F(ConsoleWatcherTest, PanicLineAndReadyPromptWithoutNewline) {
   EXPECT_EQ(w.kernel_panic, "Kernel panic - not syncing: sysrq triggered crash");
 }
 
+// What a dracut initramfs printed when it found no root in the squashfs,
+// before systemd halted the machine: the first such line is kept.
+TEST_F(ConsoleWatcherTest, AnInitramfsThatGivesUpIsSeenAtOnce) {
+  ConsoleWatcher w;
+  w.log = log_;
+  w.start = ConsoleWatcher::Clock::now();
+  Append("[   18.042641] dracut: FATAL: Failed to find a root filesystem in /run/initramfs/live/live/root.squashfs.\n"
+         "[   18.043233] dracut: Refusing to continue\n[   18.721179] reboot: System halted\n");
+  w.Poll();
+  EXPECT_EQ(w.gave_up, "dracut: FATAL: Failed to find a root filesystem in /run/initramfs/live/live/root.squashfs.");
+  EXPECT_EQ(GaveUpLine("[ 1.0] reboot: System halted"), "reboot: System halted");
+  EXPECT_EQ(GaveUpLine("[ 1.0] reboot: Power down"), "");
+  EXPECT_EQ(GaveUpLine("dracut-initqueue[210]: FATAL is only a word here"), "");
+}
+
 }  // namespace
 }  // namespace livecheck

@@ -29,18 +29,32 @@ asio::awaitable<void> Sleep(RunContext& ctx, milliseconds duration) {
   co_await ctx.timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
+std::string WhyTheGuestCannotGoOn(RunContext& ctx, const std::string& phase) {
+  if (ctx.console.Seen("failed")) return fmt::format("the live init failed before phase '{}'", phase);
+  if (!ctx.console.kernel_panic.empty())
+    return fmt::format("the guest kernel panicked before phase '{}': {}", phase, ctx.console.kernel_panic);
+  if (!ctx.console.gave_up.empty())
+    return fmt::format("the guest gave up before phase '{}': {}", phase, ctx.console.gave_up);
+  if (ctx.machine.Gone()) return fmt::format("QEMU exited before phase '{}'", phase);
+  return "";
+}
+
 asio::awaitable<void> WaitForPhase(RunContext& ctx, const std::string& phase) {
   while (true) {
     ctx.console.Poll();
     if (ctx.console.Seen(phase)) co_return;
-    if (ctx.console.Seen("failed"))
-      throw Error(fmt::format("the live init failed before phase '{}'", phase));
-    if (!ctx.console.kernel_panic.empty())
-      throw Error(fmt::format("the guest kernel panicked before phase '{}': {}", phase, ctx.console.kernel_panic));
-    if (ctx.machine.Gone())
-      throw Error(fmt::format("QEMU exited before phase '{}'", phase));
+    if (auto why = WhyTheGuestCannotGoOn(ctx, phase); !why.empty()) throw Error(why);
     if (RunContext::Clock::now() >= ctx.deadline) throw Error(fmt::format("timed out waiting for phase '{}'", phase));
     co_await Sleep(ctx, milliseconds(100));
+  }
+}
+
+asio::awaitable<std::string> WaitUntilTheGuestCannotGoOn(RunContext& ctx, const std::string& phase) {
+  while (true) {
+    ctx.console.Poll();
+    if (auto why = WhyTheGuestCannotGoOn(ctx, phase); !why.empty()) co_return why;
+    co_await Sleep(ctx, milliseconds(100));
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return "";
   }
 }
 

@@ -70,6 +70,15 @@ asio::awaitable<void> Sleep(RunContext& ctx, milliseconds duration);
 /// failed, the kernel panicked, the machine is gone or the run's deadline passed.
 asio::awaitable<void> WaitForPhase(RunContext& ctx, const std::string& phase);
 
+/// Why the guest will never reach `phase` (its init failed, its kernel
+/// panicked, its initramfs gave up, QEMU is gone), or "" while it still may.
+std::string WhyTheGuestCannotGoOn(RunContext& ctx, const std::string& phase);
+
+/// Polls the console until WhyTheGuestCannotGoOn says something, and returns
+/// it; "" when cancelled. Raced against waits on a channel (the agent's
+/// answer), so a guest that gave up is an ERROR at once, not at the timeout.
+asio::awaitable<std::string> WaitUntilTheGuestCannotGoOn(RunContext& ctx, const std::string& phase);
+
 /// Adds mounts and swaps to what the run has seen (they only ever
 /// accumulate: a swap turned on and off between two looks is still seen by
 /// one) and keeps the newest list of block devices.

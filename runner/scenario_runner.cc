@@ -82,7 +82,7 @@ std::string KeepDefinition(const MachineControl& machine, const fs::path& report
 // beside the error a step saw ("QEMU exited before phase ..." says nothing
 // of a SIGKILL).
 void ExplainError(RunResult& result, ErrorFacts& facts, const ConsoleWatcher& console, MachineControl* machine) {
-  facts.guest_failed = console.Seen("failed") || !console.kernel_panic.empty();
+  facts.guest_failed = console.Seen("failed") || !console.kernel_panic.empty() || !console.gave_up.empty();
   if (machine) machine->NoteHowItEnded(facts);
   result.error_cause = ClassifyError(facts);
   if (!facts.machine_lost.empty() && result.error.find(facts.machine_lost) == std::string::npos)
