@@ -24,6 +24,11 @@ Guestfs Launch(const fs::path& disk) {
   if (!g) throw Error(fmt::format("cannot make a hazard disk from {}: {}", disk.string(), error));
   if (guestfs_wipefs(g.get(), kPartition) != 0)
     throw Error(fmt::format("libguestfs: wipefs {}: {}", kPartition, GuestfsLastError(g.get())));
+  // The write makes udev re-read the disk's partitions: /dev/sda1 goes away
+  // for a moment (a CI run's mkfs.btrfs found it missing).
+  RunInAppliance(g.get(), fmt::format("udevadm settle; i=0; while [ ! -b {0} ] && [ $i -lt 100 ]; do "
+                                      "sleep 0.1; i=$((i + 1)); done; [ -b {0} ] && udevadm settle",
+                                      kPartition));
   return g;
 }
 
