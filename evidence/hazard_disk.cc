@@ -15,7 +15,6 @@ namespace {
 
 using L = InternalDiskLayout;
 constexpr uint64_t kMiB = 1ull << 20, kSectorBytes = 512;
-constexpr const char* kKnownFile = "the suspect's data: must never change\n";
 
 // A journal transaction that rewrites /known-file.txt's block, committed and
 // never checkpointed: the state a power cut after the commit leaves.
@@ -88,7 +87,7 @@ void AddNtfsHibernated(const fs::path& disk, const fs::path& work) {
                        std::to_string(L::kExt4Offset / kSectorBytes), "-H", "255", "-S", "63", ntfs.string()}});
   std::string hiberfil = "HIBR";
   hiberfil.resize(64 * 1024, '\0');
-  WriteFileAtomic(work / "known-file.txt", kKnownFile);
+  WriteFileAtomic(work / "known-file.txt", kKnownFileContent);
   WriteFileAtomic(work / "hiberfil.sys", hiberfil);
   // The known file first: once hiberfil.sys is there, ntfs-3g's tools refuse the volume.
   for (const char* name : {"known-file.txt", "hiberfil.sys"})
@@ -155,7 +154,7 @@ fs::path EspDisk(const fs::path& work) {
               .extra_env = ReproducibleToolEnv()});
   RunChecked({.argv = {"mcopy", "-i", target, (work / "random-seed").string(), "::loader/random-seed"},
               .extra_env = ReproducibleToolEnv()});
-  MakeExt4(image, work, data, data_bytes, "INTERNAL", {{"known-file.txt", kKnownFile}}, 5);
+  MakeExt4(image, work, data, data_bytes, "INTERNAL", {{"known-file.txt", kKnownFileContent}}, 5);
   return image;
 }
 
@@ -166,9 +165,9 @@ fs::path PersistenceDecoysDisk(const fs::path& work) {
     std::map<std::string, std::string> files;
   };
   const Decoy decoys[] = {
-      {"persistence", 1 * kMiB, 24 * kMiB, {{"known-file.txt", kKnownFile}, {"persistence.conf", "/ union\n"}}},
-      {"casper-rw", 25 * kMiB, 24 * kMiB, {{"known-file.txt", kKnownFile}}},
-      {"TailsData", 49 * kMiB, 30 * kMiB, {{"known-file.txt", kKnownFile}}}};
+      {"persistence", 1 * kMiB, 24 * kMiB, {{"known-file.txt", kKnownFileContent}, {"persistence.conf", "/ union\n"}}},
+      {"casper-rw", 25 * kMiB, 24 * kMiB, {{"known-file.txt", kKnownFileContent}}},
+      {"TailsData", 49 * kMiB, 30 * kMiB, {{"known-file.txt", kKnownFileContent}}}};
   std::string table = kGptHeader;
   int n = 0;
   for (const auto& d : decoys) table += GptPartition(d.offset, d.bytes, kLinuxData, d.label, 10 + ++n);

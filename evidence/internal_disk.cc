@@ -55,7 +55,7 @@ fs::path EnsureInternalDiskImage(const fs::path& cache_dir) {
   fs::create_directories(cache_dir);
   TempDir work(cache_dir, ".internal-");
   fs::create_directories(work.path() / "tree");
-  WriteFileAtomic(work.path() / "tree/known-file.txt", "the suspect's data: must never change\n");
+  WriteFileAtomic(work.path() / "tree/known-file.txt", kKnownFileContent);
   auto temp = work.path() / "disk.img";
   WriteFileAtomic(temp, "");
   fs::resize_file(temp, kInternalDiskBytes);

@@ -11,6 +11,10 @@ namespace fs = std::filesystem;
 /// Size of the internal disk image: the guest finds it by this size.
 inline constexpr uint64_t kInternalDiskBytes = 80ull << 20;
 
+/// What /known-file.txt holds on every internal disk with an ext4 (or XFS,
+/// btrfs, NTFS) partition: the suspect's data a live system must not change.
+inline constexpr const char* kKnownFileContent = "the suspect's data: must never change\n";
+
 /// Stands for the machine's own disk, which a live system must never touch,
 /// laid out like a real one: an MBR table with an ext4 data partition
 /// (label INTERNAL, holding /known-file.txt), a swap partition with a valid

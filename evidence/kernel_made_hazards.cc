@@ -12,7 +12,6 @@ namespace {
 
 using L = InternalDiskLayout;
 constexpr const char* kPartition = "/dev/sda1";
-constexpr const char* kOriginal = "the suspect's data: must never change\n";
 constexpr const char* kRewritten = "the suspect's data: written just before the power cut\n";
 
 // The appliance on `disk`, its first partition's old ext4 signature wiped:
@@ -44,7 +43,7 @@ void Write(guestfs_h* g, const char* path, const std::string& content) {
 // every internal disk holds.
 void MountWithKnownFile(guestfs_h* g, const char* device, const char* options = "") {
   Check(g, guestfs_mount_options(g, options, device, "/"), device);
-  Write(g, "/known-file.txt", kOriginal);
+  Write(g, "/known-file.txt", kKnownFileContent);
 }
 
 }  // namespace
