@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <ctime>
 
 #include <fmt/format.h>
 
@@ -55,7 +54,7 @@ std::string GuidFromSeed(const std::string& seed, size_t offset) {
 void BuildDirectStick(const MediaInputs& in, const fs::path& image) {
   FatDiskSpec spec{.table = FatDiskSpec::Table::kMbr,
                    .label = in.label,
-                   .volume_id = SeedWord(in.seed, 0),
+                   .volume_id = in.identity.fat_volume_id,
                    .disk_id = fmt::format("0x{:08x}", SeedWord(in.seed, 8)),
                    .files = {{"live/root.squashfs", in.squashfs, ""}},
                    .epoch = in.epoch};
@@ -69,7 +68,7 @@ void BuildBiosStick(const MediaInputs& in, const fs::path& image, const fs::path
   FatDiskSpec spec{.table = FatDiskSpec::Table::kMbr,
                    .bootable = true,
                    .label = in.label,
-                   .volume_id = SeedWord(in.seed, 0),
+                   .volume_id = in.identity.fat_volume_id,
                    .disk_id = fmt::format("0x{:08x}", SeedWord(in.seed, 8)),
                    .files = files,
                    .epoch = in.epoch};
@@ -105,7 +104,7 @@ void BuildUefiStick(const MediaInputs& in, const fs::path& image, const fs::path
   FatDiskSpec spec{.table = FatDiskSpec::Table::kGpt,
                    .efi_system = true,
                    .label = in.label,
-                   .volume_id = SeedWord(in.seed, 0),
+                   .volume_id = in.identity.fat_volume_id,
                    .disk_id = GuidFromSeed(in.seed, 0),
                    .partition_uuid = GuidFromSeed(in.seed, 8),
                    .files = files,
@@ -134,16 +133,11 @@ void BuildHybridIso(const MediaInputs& in, const fs::path& image, const fs::path
                           tree / "efiboot.img");
   ClampTreeMtimes(tree, in.epoch);
 
-  std::time_t t = in.epoch;
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char date[32];
-  std::strftime(date, sizeof date, "%Y%m%d%H%M%S00", &utc);
   fs::path temp = image;
   temp += ".tmp";
   try {
     RunChecked({.argv = {"xorriso", "-as", "mkisofs", "-quiet", "-o", temp.string(), "-V", in.label, "-R",
-                         "--modification-date=" + std::string(date), "-isohybrid-mbr", kIsohybridMbr, "-b",
+                         "--modification-date=" + in.identity.iso_date, "-isohybrid-mbr", kIsohybridMbr, "-b",
                          "isolinux/isolinux.bin", "-c", "isolinux/boot.cat", "-no-emul-boot", "-boot-load-size", "4",
                          "-boot-info-table", "-eltorito-alt-boot", "-e", "efiboot.img", "-no-emul-boot",
                          "-isohybrid-gpt-basdat", tree.string()},

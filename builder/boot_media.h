@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <string>
 
+#include "builder/medium_identity.h"
+
 namespace livecheck {
 
 namespace fs = std::filesystem;
@@ -17,6 +19,7 @@ struct MediaInputs {
   std::string cmdline;
   int64_t epoch = 0;
   std::string seed;  ///< hex string, at least 40 characters
+  MediumIdentity identity;  ///< the FAT volume ID and ISO date the initramfs looks for
 };
 
 /// direct: a stick (MBR, one FAT partition) holding only /live/root.squashfs;

@@ -60,7 +60,7 @@ std::string Choices(const std::array<std::pair<Enum, std::string_view>, N>& tabl
 const std::set<std::string> kVariantKeys = {
     "boot",   "compressor", "union",  "extra_unions", "toram",   "label",
     "rootfs", "exclude",    "exclude_file", "kernel", "modules", "cmdline",
-    "medium_wait_seconds",  "fault_after_medium", "extra_modules", "bench_data_mb"};
+    "medium_wait_seconds",  "fault_after_medium", "fault_finding_medium", "extra_modules", "bench_data_mb"};
 
 // Collects errors while walking one TOML document.
 class ConfigReader {
@@ -180,6 +180,8 @@ class ConfigReader {
       variant.extra_modules = StringList(key, node);
     } else if (key == "fault_after_medium") {
       if (auto s = String(key, node)) variant.fault_after_medium = *s;
+    } else if (key == "fault_finding_medium") {
+      if (auto s = String(key, node)) variant.fault_finding_medium = *s;
     }
   }
 

@@ -49,6 +49,7 @@ struct VariantConfig {
   /// Fixture hooks (negative controls): shell lines the initramfs runs at a named
   /// point. Only for images built to break a guarantee on purpose.
   std::string fault_after_medium;
+  std::string fault_finding_medium;  ///< replaces the initramfs's find_medium (decoy controls)
 };
 
 struct BuildConfig {

@@ -156,6 +156,7 @@ fs::path BuildInitramfsStage(BuildContext& ctx, const VariantConfig& variant, co
   key.UpdateField(kLiveInitScript);
   key.UpdateField(plan.live_conf);
   key.UpdateField(plan.fault_script);
+  key.UpdateField(plan.medium_fault_script);
   key.UpdateField(ctx.digests.Get(busybox));
   key.UpdateField(ctx.digests.Get(agent));
   key.UpdateField(std::to_string(ctx.config.source_date_epoch));
@@ -249,7 +250,8 @@ VariantOutcome BuildVariant(BuildContext& ctx, const VariantConfig& variant) {
   const auto& index = ctx.Modules(kernel.modules_dir);
   auto busybox = BusyboxPath();
   auto agent = AgentPath();
-  auto plan = PlanInitramfs(variant, kernel, index);
+  auto identity = MediumIdentityFor(variant.boot, variant.label, ctx.config.source_date_epoch);
+  auto plan = PlanInitramfs(variant, kernel, index, identity);
   auto rootfs = ResolveRootfs(ctx, variant, busybox);
   auto cmdline = KernelCommandLine(variant.cmdline);
 
@@ -271,7 +273,8 @@ VariantOutcome BuildVariant(BuildContext& ctx, const VariantConfig& variant) {
   LinkOrCopy(initramfs, dir / "initrd.img");
   LinkOrCopy(squashfs.image, dir / "root.squashfs");
   MediaInputs media{.kernel = dir / "vmlinuz", .initrd = dir / "initrd.img", .squashfs = dir / "root.squashfs",
-                    .label = variant.label, .cmdline = cmdline, .epoch = ctx.config.source_date_epoch, .seed = key};
+                    .label = variant.label, .cmdline = cmdline, .epoch = ctx.config.source_date_epoch, .seed = key,
+                    .identity = identity};
   TempDir scratch(ctx.options.out_dir / ".cache", ".media-");
   std::vector<std::pair<std::string, std::string>> artifacts = {
       {"kernel", "vmlinuz"}, {"initrd", "initrd.img"}, {"squashfs", "root.squashfs"}};

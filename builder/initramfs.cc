@@ -6,17 +6,9 @@
 #include "builder/required_modules.h"
 #include "builder/rootfs.h"
 #include "common/error.h"
+#include "common/shell_quote.h"
 
 namespace livecheck {
-namespace {
-
-std::string ShellQuote(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-}  // namespace
 
 std::string MediumFsType(BootPath boot) { return boot == BootPath::kIso ? "iso9660" : "vfat"; }
 
@@ -28,7 +20,8 @@ fs::path UnionBinary(UnionBackend backend) {
   }
 }
 
-InitramfsPlan PlanInitramfs(const VariantConfig& variant, const GuestKernel& kernel, const ModuleIndex& index) {
+InitramfsPlan PlanInitramfs(const VariantConfig& variant, const GuestKernel& kernel, const ModuleIndex& index,
+                            const MediumIdentity& medium) {
   InitramfsPlan plan;
   plan.kernel_version = kernel.version;
   plan.modules_dir = kernel.modules_dir;
@@ -58,16 +51,17 @@ InitramfsPlan PlanInitramfs(const VariantConfig& variant, const GuestKernel& ker
   }
   plan.live_conf = fmt::format(
       "# Written by livecheck build; kernel command-line options override these.\n"
-      "LIVE_LABEL={}\nLIVE_UUID=\nLIVE_TORAM={}\nLIVE_UNION={}\nLIVE_UNIONS={}\n"
+      "LIVE_LABEL={}\nLIVE_UUID=\nLIVE_MEDIUM_ID={}\nLIVE_TORAM={}\nLIVE_UNION={}\nLIVE_UNIONS={}\n"
       "LIVE_MEDIUM_WAIT={}\nLIVE_MEDIUM_FS={}\nLIVE_SQUASHFS={}\nLIVE_KVER={}\n"
       "LIVE_AGENT_SETTLE={}\nLIVE_ROOT_MARKS={}\n",
-      ShellQuote(variant.label), variant.toram ? 1 : 0, ShellQuote(std::string(Name(variant.union_backend))),
+      ShellQuote(variant.label), ShellQuote(medium.live_conf_value), variant.toram ? 1 : 0, ShellQuote(std::string(Name(variant.union_backend))),
       ShellQuote(unions), variant.medium_wait_seconds, MediumFsType(variant.boot), kSquashfsOnMedium,
       ShellQuote(kernel.version),
       // livecheck's own root says when it is ready; any other init is
       // watched until the system settles (systemd's own verdict, or quiet).
       variant.rootfs ? "auto" : "file:/run/livecheck/settled", variant.rootfs ? 0 : 1);
   plan.fault_script = variant.fault_after_medium;
+  plan.medium_fault_script = variant.fault_finding_medium;
   return plan;
 }
 
@@ -85,6 +79,7 @@ FileTree InitramfsTree(const InitramfsPlan& plan, const fs::path& busybox, const
   }
   tree.AddText("etc/livecheck/modules", module_list);
   if (!plan.fault_script.empty()) tree.AddText("etc/livecheck/fault.sh", plan.fault_script + "\n");
+  if (!plan.medium_fault_script.empty()) tree.AddText("etc/livecheck/fault-medium.sh", plan.medium_fault_script + "\n");
   for (const auto& binary : plan.union_binaries) AddBinaryWithLibraries(tree, binary);
   // The kernel opens /dev/console before /init runs; devtmpfs is mounted only later.
   tree.AddCharDevice("dev/console", 5, 1, 0600);

@@ -6,6 +6,7 @@
 #include "builder/build_config.h"
 #include "builder/file_tree.h"
 #include "builder/guest_kernel.h"
+#include "builder/medium_identity.h"
 #include "builder/module_resolver.h"
 
 namespace livecheck {
@@ -28,11 +29,13 @@ struct InitramfsPlan {
   std::vector<fs::path> union_binaries;  ///< FUSE daemons (with their libraries)
   std::string live_conf;                 ///< /etc/livecheck/live.conf
   std::string fault_script;              ///< /etc/livecheck/fault.sh (fixtures only)
+  std::string medium_fault_script;       ///< /etc/livecheck/fault-medium.sh (fixtures only)
 };
 
 /// Decides the initramfs contents for a variant. Throws Error for a union
 /// backend the kernel or host cannot provide (e.g. aufs on Debian's kernel).
-InitramfsPlan PlanInitramfs(const VariantConfig& variant, const GuestKernel& kernel, const ModuleIndex& index);
+InitramfsPlan PlanInitramfs(const VariantConfig& variant, const GuestKernel& kernel, const ModuleIndex& index,
+                            const MediumIdentity& medium);
 
 /// The file tree of the initramfs (busybox, /init, modules, FUSE tools, and
 /// the guest agent, which /init starts for every root: livecheck's own and a

@@ -39,6 +39,7 @@ for arg in $(cat /proc/cmdline); do
     live.union=*) LIVE_UNION="${arg#*=}" ;;
     live.label=*) LIVE_LABEL="${arg#*=}" ;;
     live.uuid=*) LIVE_UUID="${arg#*=}" ;;
+    live.id=*) LIVE_MEDIUM_ID="${arg#*=}" ;;
     live.wait=*) LIVE_MEDIUM_WAIT="${arg#*=}" ;;
     live.init=*) LIVE_INIT="${arg#*=}" ;;
   esac
@@ -94,14 +95,46 @@ load_hardware_groups
 load_group "union:$LIVE_UNION" || fail "union backend '$LIVE_UNION' is not in this image (it has: $LIVE_UNIONS)"
 marker modules-loaded
 
+# Whether device $1's file system carries this build's identity bytes
+# (LIVE_MEDIUM_ID: "OFFSET:HEX ..."; any one matching is enough, since a
+# FAT16 and a FAT32 keep the volume ID at different offsets). hexdump -v:
+# without it, repeated bytes ("00" in a date) print as "*".
+has_medium_identity() {
+  for want in $LIVE_MEDIUM_ID; do
+    hex=${want#*:}
+    got=$(hexdump -v -s "${want%%:*}" -n $((${#hex} / 2)) -e '1/1 "%02x"' "$1" 2>/dev/null)
+    [ "$got" = "$hex" ] && return 0
+  done
+  return 1
+}
+
+# The medium: a device carrying the label is not enough, since a second
+# stick can carry the same label (a decoy; a medium chosen by label alone
+# can be hijacked). Once any device shows the label, every block device is
+# read for the identity bytes. A function: the decoy control replaces it.
+find_medium() {
+  if [ -n "$LIVE_UUID" ]; then findfs "UUID=$LIVE_UUID" 2>/dev/null; return; fi
+  labelled=$(findfs "LABEL=$LIVE_LABEL" 2>/dev/null) || return 1
+  [ -n "$LIVE_MEDIUM_ID" ] || { echo "$labelled"; return 0; }
+  for sys in /sys/class/block/*; do
+    name=${sys##*/}
+    case "$name" in loop*|ram*|zram*) continue ;; esac
+    if has_medium_identity "/dev/$name"; then echo "/dev/$name"; return 0; fi
+  done
+  return 1
+}
+
+# Negative-control fixtures that pick the wrong medium replace find_medium here.
+if [ -f /etc/livecheck/fault-medium.sh ]; then . /etc/livecheck/fault-medium.sh; fi
+
 # USB sticks enumerate late: poll for the medium, bounded.
 if [ -n "$LIVE_UUID" ]; then spec="UUID=$LIVE_UUID"; else spec="LABEL=$LIVE_LABEL"; fi
 polls=0
 limit=$((LIVE_MEDIUM_WAIT * 20))
-while ! dev=$(findfs "$spec" 2>/dev/null); do
+while ! dev=$(find_medium); do
   polls=$((polls + 1))
   if [ "$polls" -ge "$limit" ]; then
-    fail "live medium $spec not found within $LIVE_MEDIUM_WAIT s (block devices: $(ls /sys/class/block | tr '\n' ' '))"
+    fail "live medium $spec not found within $LIVE_MEDIUM_WAIT s (${LIVE_MEDIUM_ID:+identity $LIVE_MEDIUM_ID; }block devices: $(ls /sys/class/block | tr '\n' ' '))"
   fi
   usleep 50000
 done

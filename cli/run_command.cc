@@ -122,10 +122,13 @@ int64_t PeakRssKib() {
   return at == std::string::npos ? -1 : std::atoll(status.c_str() + at + 6);
 }
 
-// --fixed-stick: every run's stick reports fixed media.
+// --fixed-stick: every run's stick reports fixed media; --decoy-stick: every
+// run gets a decoy.
 void ApplyStickFlags(std::vector<RunRequest>& requests, const RunArgs& args) {
-  if (args.fixed_stick)
-    for (auto& r : requests) r.scenario.stick_removable = false;
+  for (auto& r : requests) {
+    if (args.fixed_stick) r.scenario.stick_removable = false;
+    if (args.decoy_stick) r.scenario.decoy_stick = true;
+  }
 }
 
 // --internal-disk's comma-separated list: auto, hazards and disk images.

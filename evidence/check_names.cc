@@ -5,12 +5,13 @@ namespace livecheck {
 const std::vector<std::string>& CheckNames() {
   static const std::vector<std::string> names = {
       "lower-readonly", "upper-tmpfs", "union-root", "ram-copy", "no-disk-writes", "internal-disk-untouched",
-      "canary",         "ram-residue", "boot-timing"};
+      "canary",         "ram-residue", "boot-timing", "own-medium"};
   return names;
 }
 
 bool IsHostCheck(const std::string& name) {
-  return name == "no-disk-writes" || name == "internal-disk-untouched" || name == "boot-timing" || name == "canary";
+  return name == "no-disk-writes" || name == "internal-disk-untouched" || name == "boot-timing" || name == "canary" ||
+         name == "own-medium";
 }
 
 }  // namespace livecheck

@@ -34,6 +34,7 @@ std::optional<CheckResult> Decide(const CheckResult& c, const std::vector<PhaseT
   if (c.name == "canary") return CheckCanary(e);
   if (c.name == "ram-residue") return CheckRamResidue(e);
   if (c.name == "no-disk-writes") return CheckNoDiskWrites(DisksOf(e));
+  if (c.name == "own-medium") return CheckOwnMedium(e);
   if (c.name == "internal-disk-untouched" && e.is_object() && e.contains("per_disk")) {
     std::vector<CheckResult> each;
     std::vector<std::string> drives;

@@ -8,5 +8,6 @@
 #include "evidence/check_result.h"
 #include "evidence/disk_checks.h"
 #include "evidence/layer_checks.h"
+#include "evidence/own_medium_check.h"
 #include "evidence/ram_copy_check.h"
 #include "evidence/trace_checks.h"

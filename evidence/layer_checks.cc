@@ -4,18 +4,33 @@
 
 #include "common/json_fields.h"
 #include "evidence/mount_facts.h"
+#include "evidence/union_layers.h"
 
 namespace livecheck {
 
+namespace {
+
+// The mount a layer directory lives on, named for a verdict: "tmpfs on /run/live/lower".
+std::string DescribeLayerMount(const nlohmann::json& mount) {
+  return fmt::format("{} on {}", StringField(mount, "fs_type", "?"), StringField(mount, "mount_point", "?"));
+}
+
+}  // namespace
+
 CheckResult CheckLowerReadonly(const nlohmann::json& e) {
-  auto lower = FindMount(Field(e, "mounts"), "/run/live/lower");
-  if (!lower) return Verdict("lower-readonly", false, "nothing is mounted at /run/live/lower", e);
-  std::string fs_type = StringField(*lower, "fs_type");
-  std::string options = StringField(*lower, "options");
-  if (fs_type != "squashfs")
-    return Verdict("lower-readonly", false, fmt::format("the lower layer is {}, not squashfs", fs_type), e);
-  if (!HasOption(options, "ro"))
-    return Verdict("lower-readonly", false, fmt::format("the lower layer is mounted {} (not ro)", options), e);
+  auto mounts = Field(e, "mounts");
+  auto layers = FindUnionLayers(mounts);
+  if (layers.lower_dirs.empty()) return Verdict("lower-readonly", false, "the root overlay names no lowerdir", e);
+  for (const auto& lower : layers.lower_dirs) {
+    auto holder = MountHolding(mounts, lower);
+    if (!holder) return Verdict("lower-readonly", false, fmt::format("nothing is mounted at {}", lower), e);
+    if (StringField(*holder, "fs_type") != "squashfs")
+      return Verdict("lower-readonly", false,
+                     fmt::format("the lower layer {} is {}, not squashfs", lower, DescribeLayerMount(*holder)), e);
+    if (std::string options = StringField(*holder, "options"); !HasOption(options, "ro"))
+      return Verdict("lower-readonly", false,
+                     fmt::format("the lower layer {} is mounted {} (not ro)", lower, options), e);
+  }
   auto lower_probe = ObjectField(e, "lower_probe");
   if (BoolField(lower_probe, "written", true) || StringField(lower_probe, "errno") != "EROFS")
     return Verdict("lower-readonly", false,
@@ -29,17 +44,25 @@ CheckResult CheckLowerReadonly(const nlohmann::json& e) {
   if (BoolField(ObjectField(e, "lower_stat"), "exists", true))
     return Verdict("lower-readonly", false, "the file written through the union appeared in the lower layer", e);
   return Verdict("lower-readonly", true,
-                 "lower is a read-only squashfs (write: EROFS); union writes land in the upper layer only", e);
+                 fmt::format("lower {} is a read-only squashfs (write: EROFS); union writes land in the upper "
+                             "layer only",
+                             layers.lower_dirs.front()),
+                 e);
 }
 
 CheckResult CheckUpperTmpfs(const nlohmann::json& e) {
-  auto upper = FindMount(Field(e, "mounts"), "/run/live/upper");
-  if (!upper) return Verdict("upper-tmpfs", false, "nothing is mounted at /run/live/upper", e);
-  std::string fs_type = StringField(*upper, "fs_type");
-  if (fs_type != "tmpfs")
+  auto mounts = Field(e, "mounts");
+  auto layers = FindUnionLayers(mounts);
+  if (layers.upper_dir.empty())
+    return Verdict("upper-tmpfs", false, "the root overlay has no upper layer: nothing takes writes", e);
+  auto upper = MountHolding(mounts, layers.upper_dir);
+  if (!upper) return Verdict("upper-tmpfs", false, fmt::format("nothing is mounted at {}", layers.upper_dir), e);
+  if (StringField(*upper, "fs_type") != "tmpfs")
     return Verdict("upper-tmpfs", false,
-                   fmt::format("the upper layer is {} on {}, not tmpfs", fs_type, StringField(*upper, "source", "?")), e);
-  return Verdict("upper-tmpfs", true, "the read-write layer is a tmpfs", e);
+                   fmt::format("the upper layer {} is {} from {}, not tmpfs", layers.upper_dir, DescribeLayerMount(*upper),
+                               StringField(*upper, "source", "?")),
+                   e);
+  return Verdict("upper-tmpfs", true, fmt::format("the read-write layer {} is on a tmpfs", layers.upper_dir), e);
 }
 
 CheckResult CheckUnionRoot(const nlohmann::json& mounts) {
@@ -53,12 +76,9 @@ CheckResult CheckUnionRoot(const nlohmann::json& mounts) {
   if (type != "overlay")
     return Verdict("union-root", false,
                    fmt::format("the root is {} on {}, not a union", type, StringField(*root, "source")), evidence);
-  // mountinfo (the agent) keeps the overlay's layers in the super options;
-  // /proc/mounts (a console shell) merges both into one field.
-  std::string options = StringField(*root, "options");
-  if (auto super = StringField(*root, "super_options"); !super.empty()) options += "," + super;
-  auto lowers = SplitLowerDirs(OptionValue(options, "lowerdir"));
-  std::string upper = OptionValue(options, "upperdir");
+  auto layers = FindUnionLayers(mounts);
+  const auto& lowers = layers.lower_dirs;
+  const std::string& upper = layers.upper_dir;
   evidence["lowerdirs"] = lowers;
   evidence["upperdir"] = upper;
   if (lowers.empty()) return Verdict("union-root", false, "the root overlay names no lowerdir", evidence);

@@ -6,13 +6,14 @@
 
 namespace livecheck {
 
-/// lower-readonly: /run/live/lower is a read-only squashfs; a write there
-/// fails with EROFS; a file written through the union lands in the upper
+/// lower-readonly: every lower layer of the root overlay (FindUnionLayers)
+/// is on a read-only squashfs; a write to the top one fails with EROFS; a file written through the union lands in the upper
 /// layer and not in the lower. Evidence keys: mounts, lower_probe,
 /// union_probe, upper_stat, lower_stat.
 CheckResult CheckLowerReadonly(const nlohmann::json& evidence);
 
-/// upper-tmpfs: /run/live/upper is a tmpfs (RAM), not a block device.
+/// upper-tmpfs: the root overlay's upper layer is on a tmpfs (RAM), not a
+/// block device.
 /// Evidence keys: mounts.
 CheckResult CheckUpperTmpfs(const nlohmann::json& evidence);
 

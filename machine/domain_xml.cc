@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/xml_escape.h"
+#include "machine/decoy_stick.h"
 
 namespace livecheck {
 namespace {
@@ -40,15 +41,22 @@ std::string DomainXml(const MachineDescription& m, const std::string& name) {
                            "    </serial>\n",
                            Esc(m.agent_socket.string()));
   bool firmware_boot = m.boot == BootMode::kBiosUsb || m.boot == BootMode::kUefiUsb;
-  if (!m.stick.empty()) {
+  if (!m.stick.empty() || !m.decoy_stick.empty())
     devices += m.usb == UsbEmulation::kEhci ? "    <controller type='usb' model='ich9-ehci1'/>\n"
                                             : "    <controller type='usb' model='qemu-xhci'/>\n";
+  if (!m.stick.empty()) {
     devices += fmt::format("    <disk type='file' device='disk'>\n      <driver name='qemu' type='{}'/>\n"
                            "      <source file='{}'/>\n      <target dev='{}' bus='usb' removable='{}'/>\n"
                            "{}{}      <alias name='ua-stick'/>\n    </disk>\n",
                            m.stick_format, Esc(m.stick.string()), kStickTarget, m.stick_removable ? "on" : "off", m.stick_read_only ? "      <readonly/>\n" : "",
                            BootOrder(firmware_boot));
   }
+  if (!m.decoy_stick.empty())
+    devices += fmt::format("    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n"
+                           "      <source file='{}'/>\n      <target dev='{}' bus='usb' removable='{}'/>\n"
+                           "      <serial>{}</serial>\n      <alias name='ua-{}'/>\n    </disk>\n",
+                           Esc(m.decoy_stick.string()), kDecoyTarget, m.stick_removable ? "on" : "off", kDecoySerial,
+                           kDecoyDrive);
   for (size_t i = 0; i < m.internal_disks.size(); ++i) {
     bool virtio = m.internal_disk_bus == DiskBus::kVirtio;
     devices += fmt::format("    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n"

@@ -10,6 +10,7 @@ namespace livecheck {
 
 /// Disk targets the backend addresses for statistics and unplugging.
 inline constexpr const char* kStickTarget = "sda";
+inline constexpr const char* kDecoyTarget = "sdy";
 inline constexpr const char* kInternalTarget = "sdb";
 /// The i-th internal disk's target: sdb, sdc, ... or vdb, vdc, ... on virtio.
 inline std::string InternalTarget(size_t i, bool virtio) {

@@ -29,6 +29,14 @@ TEST(DomainXmlTest, DescribesTheSameMachineAsTheQemuCommand) {
   auto uefi_xml = DomainXml(uefi, "u");
   EXPECT_NE(uefi_xml.find("<nvram>/run/vars.fd</nvram>"), std::string::npos);
   EXPECT_NE(uefi_xml.find("<boot order='1'/>"), std::string::npos);
+  auto decoy = DirectMachine();
+  decoy.decoy_stick = "/run/decoy.qcow2";
+  auto decoy_xml = DomainXml(decoy, "d");
+  EXPECT_NE(decoy_xml.find("<source file='/run/decoy.qcow2'/>\n      <target dev='sdy' bus='usb' removable='on'/>\n"
+                           "      <serial>LIVECHECK-DECOY</serial>\n      <alias name='ua-decoy'/>"),
+            std::string::npos)
+      << decoy_xml;
+  EXPECT_LT(decoy_xml.find("<source file='/run/stick.qcow2'/>"), decoy_xml.find("<source file='/run/decoy.qcow2'/>"));
   auto several = DirectMachine();
   several.internal_disks.push_back("/run/internal2.qcow2");
   several.stick_removable = false;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "machine/decoy_stick.h"
 #include "machine/domain_xml.h"
 
 namespace livecheck {
@@ -57,7 +58,7 @@ bool LibvirtDomain::Active() const { return dom_ && virDomainIsActive(dom_) == 1
 
 nlohmann::json LibvirtDomain::BlockStats() const {
   auto list = nlohmann::json::array();
-  std::vector<std::pair<std::string, std::string>> targets = {{kStickTarget, "stick"}};
+  std::vector<std::pair<std::string, std::string>> targets = {{kStickTarget, "stick"}, {kDecoyTarget, kDecoyDrive}};
   for (size_t i = 0; i < kMaxInternalDisks; ++i)
     for (bool virtio : {false, true}) targets.push_back({InternalTarget(i, virtio), InternalDriveName(i)});
   for (const auto& [target, drive] : targets) {

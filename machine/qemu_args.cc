@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
-
 #include "machine/cpu_model.h"
+#include "machine/decoy_stick.h"
 
 namespace livecheck {
 
@@ -35,29 +35,35 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
   if (m.boot == BootMode::kDirectKernel) {
     argv.insert(argv.end(), {"-kernel", m.kernel.string(), "-initrd", m.initrd.string(), "-append", m.append});
   }
-  if (!m.stick.empty()) {
-    std::string drive = "if=none,id=stick,format=" + m.stick_format + ",file=" + m.stick.string();
-    if (m.stick_read_only) drive += ",readonly=on";
-    // bootindex only where firmware boots: with -kernel it clashes ("bootindex 0 has already been used").
-    std::string boot = (m.boot == BootMode::kBiosUsb || m.boot == BootMode::kUefiUsb) ? ",bootindex=0" : "";
+  // The USB controller, then the stick and the decoy on it, in that order
+  // (the decoy takes the port after the medium's).
+  if (!m.stick.empty() || !m.decoy_stick.empty()) {
+    argv.insert(argv.end(), {"-device", m.usb == UsbEmulation::kEhci ? "usb-ehci,id=ehci" : "qemu-xhci,id=xhci"});
     // Most sticks report removable media; QEMU's usb-storage does only when
     // told. The device to unplug is always id=stickdev.
     std::string removable = m.stick_removable ? ",removable=on" : ",removable=off";
-    switch (m.usb) {
-      case UsbEmulation::kXhci:
-        argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci", "-drive", drive, "-device",
-                                 "usb-storage,bus=xhci.0,drive=stick,id=stickdev" + removable + boot});
-        break;
-      case UsbEmulation::kEhci:
-        argv.insert(argv.end(), {"-device", "usb-ehci,id=ehci", "-drive", drive, "-device",
-                                 "usb-storage,bus=ehci.0,drive=stick,id=stickdev" + removable + boot});
-        break;
-      case UsbEmulation::kUas:
-        argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci", "-drive", drive, "-device",
-                                 "usb-uas,bus=xhci.0,id=stickdev", "-device",
-                                 "scsi-hd,bus=stickdev.0,scsi-id=0,lun=0,drive=stick" + removable + boot});
-        break;
+    std::string bus = m.usb == UsbEmulation::kEhci ? "ehci.0" : "xhci.0";
+    auto add_stick = [&](const std::string& drive_id, const std::string& device_id, const std::string& drive,
+                         const std::string& extra) {
+      argv.insert(argv.end(), {"-drive", drive});
+      if (m.usb == UsbEmulation::kUas)
+        argv.insert(argv.end(), {"-device", "usb-uas,bus=" + bus + ",id=" + device_id, "-device",
+                                 "scsi-hd,bus=" + device_id + ".0,scsi-id=0,lun=0,drive=" + drive_id + removable + extra});
+      else
+        argv.insert(argv.end(),
+                    {"-device", "usb-storage,bus=" + bus + ",drive=" + drive_id + ",id=" + device_id + removable + extra});
+    };
+    if (!m.stick.empty()) {
+      std::string drive = "if=none,id=stick,format=" + m.stick_format + ",file=" + m.stick.string();
+      if (m.stick_read_only) drive += ",readonly=on";
+      // bootindex only where firmware boots: with -kernel it clashes ("bootindex 0 has already been used").
+      std::string boot = (m.boot == BootMode::kBiosUsb || m.boot == BootMode::kUefiUsb) ? ",bootindex=0" : "";
+      add_stick("stick", "stickdev", drive, boot);
     }
+    if (!m.decoy_stick.empty())
+      add_stick(kDecoyDrive, "decoydev",
+                std::string("if=none,id=") + kDecoyDrive + ",format=qcow2,file=" + m.decoy_stick.string(),
+                std::string(",serial=") + kDecoySerial);
   }
   if (m.internal_disks.size() > (machine == "q35" ? kMaxInternalDisks : 2))
     throw Error(fmt::format("{} internal disks: the {} machine takes at most {}", m.internal_disks.size(), machine,

@@ -48,6 +48,9 @@ struct MachineDescription {
   /// many USB SSDs and some sticks report fixed media, and live stacks
   /// search removable devices first.
   bool stick_removable = true;
+  /// A second stick on the same USB bus after the medium (qcow2, see
+  /// decoy_stick.h): same label and files, other identities. Empty: none.
+  fs::path decoy_stick;
   /// qcow2 overlays of the internal disk images, all on internal_disk_bus
   /// (at most kMaxInternalDisks; 2 on the pc machine's IDE).
   std::vector<fs::path> internal_disks;

@@ -27,6 +27,25 @@ TEST(QemuArgsTest, FirmwareBootPutsBootindexOnStick) {
   EXPECT_EQ(std::find(argv.begin(), argv.end(), "-kernel"), argv.end());
 }
 
+// The decoy takes the USB port after the medium's, with its own serial; a
+// CD boot gets a USB controller for it alone.
+TEST(QemuArgsTest, DecoyStickAfterTheMediumOnTheSameBus) {
+  MachineDescription m{.stick = "/s.qcow2", .stick_format = "qcow2", .decoy_stick = "/d.qcow2"};
+  auto argv = QemuCommand(m);
+  auto at = [&](const std::string& arg) { return std::find(argv.begin(), argv.end(), arg) - argv.begin(); };
+  auto decoy = at("usb-storage,bus=xhci.0,drive=decoy,id=decoydev,removable=on,serial=LIVECHECK-DECOY");
+  EXPECT_LT(decoy, static_cast<long>(argv.size()));
+  EXPECT_LT(at("usb-storage,bus=xhci.0,drive=stick,id=stickdev,removable=on"), decoy);
+  EXPECT_LT(at("if=none,id=decoy,format=qcow2,file=/d.qcow2"), decoy);
+  EXPECT_EQ(std::count(argv.begin(), argv.end(), "qemu-xhci,id=xhci"), 1);
+
+  MachineDescription cd{.boot = BootMode::kBiosCdrom, .cdrom = "/live.iso", .decoy_stick = "/d.qcow2"};
+  argv = QemuCommand(cd);
+  EXPECT_EQ(std::count(argv.begin(), argv.end(), "qemu-xhci,id=xhci"), 1);
+  EXPECT_NE(at("usb-storage,bus=xhci.0,drive=decoy,id=decoydev,removable=on,serial=LIVECHECK-DECOY"),
+            static_cast<long>(argv.size()));
+}
+
 TEST(QemuArgsTest, RunnerChannelsInternalDiskAndNoShutdown) {
   MachineDescription m{.kernel = "/k", .initrd = "/i", .stick = "/run/stick.qcow2", .stick_format = "qcow2",
                        .stick_read_only = false, .serial_log = "/run/console.log", .qmp_socket = "/run/qmp.sock",

@@ -26,7 +26,7 @@ std::string TerminalSummary(const RunReport& report) {
   for (const auto& r : report.results)
     width = std::max(width, r.scenario.size() + r.variant.size() + 6);
   std::string out = fmt::format("{:<{}} {:<6}", "run", width, "result");
-  const char* shorts[] = {"lower-ro", "upper", "union", "ram-copy", "no-write", "internal", "canary", "ram-res", "timing"};
+  const char* shorts[] = {"lower-ro", "upper", "union", "ram-copy", "no-write", "internal", "canary", "ram-res", "timing", "own-med"};
   for (const char* s : shorts) out += fmt::format(" {:<9}", s);
   out += " wall\n";
   int passed = 0, flaky = 0;

@@ -1,7 +1,5 @@
 #include "runner/agent_access.h"
 
-#include <random>
-
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include <fmt/format.h>
@@ -10,6 +8,7 @@
 #include "common/json_fields.h"
 #include "evidence/checks.h"
 #include "evidence/token_scan.h"
+#include "evidence/union_layers.h"
 #include "runner/machine_control.h"
 
 namespace livecheck {
@@ -74,11 +73,6 @@ std::string DigestLines(const nlohmann::json& files, int& unreadable) {
   return lines;
 }
 
-std::string RandomToken() {
-  std::random_device rd;
-  return fmt::format("{:08x}{:08x}", rd(), rd());
-}
-
 }  // namespace
 
 asio::awaitable<void> AgentAccess::Connect(RunContext& ctx) {
@@ -115,19 +109,25 @@ asio::awaitable<nlohmann::json> AgentAccess::Ask(RunContext& ctx, nlohmann::json
 asio::awaitable<CheckResult> AgentAccess::GuestCheck(RunContext& ctx, const std::string& name) {
   if (name == "union-root") co_return CheckUnionRoot(co_await Ask(ctx, Cmd("mounts")));
   if (name == "lower-readonly") {
-    std::string probe = "livecheck-probe-" + RandomToken();
+    std::string probe = RandomSecretToken("livecheck-probe");
     nlohmann::json e;
     e["mounts"] = co_await Ask(ctx, Cmd("mounts"));
-    e["lower_probe"] = co_await Ask(ctx, Cmd("write-probe", "/run/live/lower/" + probe));
+    auto layers = FindUnionLayers(e["mounts"]);
+    e["layers"] = LayersEvidence(layers);
+    if (layers.lower_dirs.empty()) co_return CheckLowerReadonly(e);
+    std::string lower = InLayer(layers.lower_dirs.front(), probe);
+    e["lower_probe"] = co_await Ask(ctx, Cmd("write-probe", lower));
     e["union_probe"] = co_await Ask(ctx, Cmd("write-probe", "/" + probe));
-    e["upper_stat"] = co_await Ask(ctx, Cmd("stat", "/run/live/upper/data/" + probe));
-    e["lower_stat"] = co_await Ask(ctx, Cmd("stat", "/run/live/lower/" + probe));
+    if (!layers.upper_dir.empty()) e["upper_stat"] = co_await Ask(ctx, Cmd("stat", InLayer(layers.upper_dir, probe)));
+    e["lower_stat"] = co_await Ask(ctx, Cmd("stat", lower));
     co_return CheckLowerReadonly(e);
   }
   if (name == "upper-tmpfs") {
     nlohmann::json e;
     e["mounts"] = co_await Ask(ctx, Cmd("mounts"));
-    e["upper_statfs"] = co_await Ask(ctx, Cmd("statfs", "/run/live/upper"));
+    auto layers = FindUnionLayers(e["mounts"]);
+    e["layers"] = LayersEvidence(layers);
+    if (!layers.upper_dir.empty()) e["upper_statfs"] = co_await Ask(ctx, Cmd("statfs", layers.upper_dir));
     co_return CheckUpperTmpfs(e);
   }
   if (name == "ram-copy") co_return co_await RamCopy(ctx);

@@ -5,6 +5,7 @@
 #include "builder/agent_injection.h"
 #include "builder/rootfs.h"
 #include "common/file_util.h"
+#include "machine/decoy_stick.h"
 
 namespace livecheck {
 namespace {
@@ -13,6 +14,14 @@ void AttachInternalDisks(const RunRequest& request, MachineDescription& machine,
   if (!request.scenario.internal_disk) return;
   for (size_t i = 0; i < request.internal_disks.size(); ++i)
     machine.internal_disks.push_back(session.AddOverlay(InternalDriveName(i), request.internal_disks[i]));
+}
+
+// The decoy, made from the medium's own image (a stick or an ISO, also when
+// the ISO boots as a CD: a stick with the CD's label is a decoy too).
+void AttachDecoy(const RunRequest& request, const fs::path& medium, MachineDescription& machine, VmSession& session) {
+  if (!request.scenario.decoy_stick) return;
+  machine.decoy_stick = session.dir() / "decoy.qcow2";
+  MakeDecoyStick(medium, machine.decoy_stick);
 }
 
 BootMode BootModeFor(const std::string& boot) {
@@ -64,6 +73,7 @@ MachineDescription DescribeExternalMachine(const RunRequest& request, const RunO
     ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
   }
   ApplyScenarioHardware(request.scenario, machine);
+  AttachDecoy(request, x.image, machine, session);
   AttachInternalDisks(request, machine, session);
   return machine;
 }
@@ -129,6 +139,8 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
     ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
   }
   ApplyScenarioHardware(request.scenario, machine);
+  AttachDecoy(request, BootModeFor(m.boot) == BootMode::kBiosCdrom ? dir / "live.iso" : dir / "stick.img", machine,
+              session);
   AttachInternalDisks(request, machine, session);
   return machine;
 }

@@ -20,7 +20,7 @@ namespace {
 const std::set<std::string> kTopKeys = {"description",       "variants", "boots",       "boot", "toram",
                                         "timeout",           "internal_disk", "boot_budget", "step",
                                         "internal_disk_bus", "usb",      "iso_boot",  "ram_residue_max",
-                                        "internal_disks", "stick_removable"};
+                                        "internal_disks", "stick_removable", "decoy_stick"};
 const std::set<std::string> kStepKeys = {"wait", "check", "unplug", "sleep", "poweroff", "workload"};
 const std::set<std::string> kWorkloads = {"small-files", "stat-walk",   "seq-write", "seq-read",
                                           "copy-up",     "random-read", "cold-read"};
@@ -186,8 +186,11 @@ ScenarioResult ParseScenario(std::string_view text, const fs::path& file) {
         problems.Add(node, fmt::format("'internal_disk' must be true, false or a hazard ({})", fmt::join(HazardNames(), ", ")));
       }
     } else if (k == "stick_removable") {
-      if (auto v = node.value<bool>()) s.stick_removable = *v;
+      if (auto v = node.value_exact<bool>()) s.stick_removable = *v;
       else problems.Add(node, "'stick_removable' must be true or false");
+    } else if (k == "decoy_stick") {
+      if (auto v = node.value_exact<bool>()) s.decoy_stick = *v;
+      else problems.Add(node, "'decoy_stick' must be true or false");
     } else if (k == "internal_disks") {
       if (root.contains("internal_disk")) {
         problems.Add(node, "give 'internal_disk' or 'internal_disks', not both");

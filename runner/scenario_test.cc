@@ -49,7 +49,7 @@ TEST(ScenarioTest, ErrorsNameFileLineAndWhat) {
   EXPECT_EQ(r.errors[1], "/s/bad.toml:2:10: unknown key 'colour'");
   EXPECT_EQ(r.errors[2],
             "/s/bad.toml:4:9: unknown check 'lower-writable' (expected one of: lower-readonly, upper-tmpfs, union-root, ram-copy, "
-            "no-disk-writes, internal-disk-untouched, canary, ram-residue, boot-timing)");
+            "no-disk-writes, internal-disk-untouched, canary, ram-residue, boot-timing, own-medium)");
   EXPECT_EQ(r.errors[3], "/s/bad.toml:5:1: each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload");
 }
 
@@ -92,6 +92,10 @@ TEST(ScenarioTest, InternalDiskIsTrueOrAHazard) {
   EXPECT_TRUE(ParseScenario(kStep, "/s/g.toml").scenario.stick_removable);
   EXPECT_EQ(ParseScenario("stick_removable = \"no\"\n" + std::string(kStep), "/s/h.toml").errors,
             std::vector<std::string>{"/s/h.toml:1:19: 'stick_removable' must be true or false"});
+  EXPECT_TRUE(ParseScenario("decoy_stick = true\n" + std::string(kStep), "/s/i.toml").scenario.decoy_stick);
+  EXPECT_FALSE(ParseScenario(kStep, "/s/j.toml").scenario.decoy_stick);
+  EXPECT_EQ(ParseScenario("decoy_stick = 1\n" + std::string(kStep), "/s/k.toml").errors,
+            std::vector<std::string>{"/s/k.toml:1:15: 'decoy_stick' must be true or false"});
   auto unknown = ParseScenario("internal_disks = [\"haunted\"]\n" + std::string(kStep), "/s/w.toml");
   ASSERT_EQ(unknown.errors.size(), 1u);
   auto bad = ParseScenario("internal_disk = \"haunted\"\n[[step]]\ncheck = \"no-disk-writes\"\n", "/s/b.toml");

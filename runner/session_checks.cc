@@ -84,6 +84,13 @@ void DecideSessionChecks(RunContext& ctx, const std::vector<DiskEvidence>& disks
       AddFileChanges(checks.back(), diffs, "");
     }
     if (name == "canary") checks.push_back(ScanForCanary(ctx));
+    if (name == "own-medium") {
+      auto drives = ctx.result.block_counters.empty() ? nlohmann::json::object()
+                                                      : ctx.result.block_counters.back().value("drives", nlohmann::json::object());
+      const auto& r = ctx.request;
+      bool cd = r.external ? r.external->boot == "cdrom" : r.manifest.boot == "iso" && !r.scenario.iso_as_usb;
+      checks.push_back(CheckOwnMedium(OwnMediumEvidence(ctx.request.scenario.decoy_stick, cd ? "cd" : "stick", drives)));
+    }
     if (name == "boot-timing") {
       auto expected = ctx.access.ExpectedPhases(ctx);
       auto budget = ResolveBootBudget(ctx.request.scenario.boot_budget, ctx.options.reference,

@@ -1,6 +1,7 @@
 #pragma once
 // The checks decided on the whole session after the VM stopped:
-// no-disk-writes, internal-disk-untouched, boot-timing and the canary's scan.
+// no-disk-writes, internal-disk-untouched, boot-timing, own-medium and the
+// canary's scan.
 #include <map>
 #include <string>
 #include <vector>

@@ -1,10 +1,15 @@
 #include "runner/shell_access.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "common/shell_quote.h"
 #include "common/error.h"
 #include "evidence/checks.h"
 #include "evidence/proc_tables.h"
+#include "evidence/token_scan.h"
+#include "evidence/union_layers.h"
 #include "runner/machine_control.h"
 
 namespace livecheck {
@@ -20,6 +25,28 @@ nlohmann::json PlantedFromShell(const std::string& output, const std::vector<std
   for (const auto& path : paths)
     planted.push_back({{"path", path}, {"written", output.find("ok " + path + "\n") != std::string::npos}});
   return planted;
+}
+
+// A write probe's outcome as the agent's write-probe reports it; the errno
+// name is read off the message the shell's touch printed.
+nlohmann::json WriteProbeFromShell(const std::string& path, const ShellOutput& out) {
+  if (out.exit_status == 0) return {{"path", path}, {"written", true}, {"errno", ""}};
+  std::string first_line = out.output.substr(0, std::min<size_t>(out.output.find('\n'), 200));
+  std::string name = out.output.find("Read-only file system") != std::string::npos ? "EROFS"
+                     : out.output.find("Permission denied") != std::string::npos  ? "EACCES"
+                                                                                   : "shell: " + first_line;
+  return {{"path", path}, {"written", false}, {"errno", name}};
+}
+
+// Built outside the coroutine: GCC 12 miscompiles braced initializers
+// holding string literals inside coroutine bodies.
+nlohmann::json StatFromShell(const std::string& path, const ShellOutput& out) {
+  return {{"path", path}, {"exists", out.exit_status == 0}};
+}
+
+std::string TouchCommand(const std::string& path) { return "touch -- " + ShellQuote(path) + " 2>&1"; }
+std::string ExistsCommand(const std::string& path) {
+  return "test -e " + ShellQuote(path) + " || test -L " + ShellQuote(path);
 }
 
 }  // namespace
@@ -44,8 +71,29 @@ asio::awaitable<ShellOutput> ShellAccess::Shell(RunContext& ctx, const std::stri
 asio::awaitable<CheckResult> ShellAccess::GuestCheck(RunContext& ctx, const std::string& name) {
   if (name == "union-root") co_return CheckUnionRoot(ParseProcMounts((co_await Shell(ctx, "cat /proc/mounts")).output));
   if (name == "ram-copy") co_return co_await RamCopy(ctx);
+  if (name == "lower-readonly" || name == "upper-tmpfs") co_return co_await LayerCheck(ctx, name);
   co_return CheckResult{name, Status::kError,
-                        "needs the livecheck agent inside the image (for images without it: union-root)", {}};
+                        "needs the livecheck agent inside the image", {}};
+}
+
+// The agent's probes, made with the shell's own tools.
+asio::awaitable<CheckResult> ShellAccess::LayerCheck(RunContext& ctx, const std::string& name) {
+  nlohmann::json e;
+  e["mounts"] = ParseProcMounts((co_await Shell(ctx, "cat /proc/mounts")).output);
+  auto layers = FindUnionLayers(e["mounts"]);
+  e["layers"] = LayersEvidence(layers);
+  if (name == "upper-tmpfs" || layers.lower_dirs.empty())
+    co_return name == "upper-tmpfs" ? CheckUpperTmpfs(e) : CheckLowerReadonly(e);
+  std::string probe = RandomSecretToken("livecheck-probe");
+  std::string lower = InLayer(layers.lower_dirs.front(), probe);
+  e["lower_probe"] = WriteProbeFromShell(lower, co_await Shell(ctx, TouchCommand(lower)));
+  e["union_probe"] = WriteProbeFromShell("/" + probe, co_await Shell(ctx, TouchCommand("/" + probe)));
+  if (!layers.upper_dir.empty()) {
+    std::string upper = InLayer(layers.upper_dir, probe);
+    e["upper_stat"] = StatFromShell(upper, co_await Shell(ctx, ExistsCommand(upper)));
+  }
+  e["lower_stat"] = StatFromShell(lower, co_await Shell(ctx, ExistsCommand(lower)));
+  co_return CheckLowerReadonly(e);
 }
 
 asio::awaitable<CheckResult> ShellAccess::RamCopy(RunContext& ctx) {

@@ -30,6 +30,7 @@ class ShellAccess : public GuestAccess {
   /// Waits until the shell answers, then runs one command.
   asio::awaitable<ShellOutput> Shell(RunContext& ctx, const std::string& command, milliseconds timeout = kAgentTimeout);
   asio::awaitable<CheckResult> RamCopy(RunContext& ctx);
+  asio::awaitable<CheckResult> LayerCheck(RunContext& ctx, const std::string& name);
   ConsoleShell shell_;
 };
 

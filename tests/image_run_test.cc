@@ -81,7 +81,8 @@ TEST(ImageRunTest, BadInputIsOneLineAndExitTwo) {
 }
 
 // livecheck's own fixtures, booted as if foreign: kernel, initrd and stick
-// given on the command line, the facts read through the console shell.
+// given on the command line, the facts read through the console shell
+// (whose lower-readonly and upper-tmpfs fail on their own controls too).
 class OwnImagesAsForeign : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -103,7 +104,8 @@ class OwnImagesAsForeign : public ::testing::Test {
             "--internal-disk", "auto", "--timeout", "180", "--guest", "shell"};
   }
   static std::vector<std::string> WithChecks(std::vector<std::string> flags) {
-    for (const char* c : {"union-root", "no-disk-writes", "boot-timing", "internal-disk-untouched", "ram-copy"})
+    for (const char* c : {"union-root", "lower-readonly", "upper-tmpfs", "no-disk-writes", "boot-timing",
+                          "internal-disk-untouched", "ram-copy"})
       flags.insert(flags.end(), {"--check", c});
     return flags;
   }
@@ -124,9 +126,9 @@ TEST_F(OwnImagesAsForeign, EachConsoleCheckFailsOnItsNegativeControl) {
   auto lower_run = lower.get(), upper_run = upper.get();
   auto swaps_run = run("bad-swaps-internal", "").get();
 
-  std::map<std::string, std::string> all_pass = {{"union-root", "PASS"}, {"no-disk-writes", "PASS"},
-                                                 {"boot-timing", "PASS"}, {"internal-disk-untouched", "PASS"},
-                                                 {"ram-copy", "PASS"}};
+  std::map<std::string, std::string> all_pass = {
+      {"union-root", "PASS"},     {"lower-readonly", "PASS"},          {"upper-tmpfs", "PASS"}, {"no-disk-writes", "PASS"},
+      {"boot-timing", "PASS"},    {"internal-disk-untouched", "PASS"}, {"ram-copy", "PASS"}};
   EXPECT_EQ(toram_run.checks, all_pass) << toram_run.process.out;
   auto expect = [&](const ImageRun& r, std::map<std::string, std::string> failing) {
     auto expected = all_pass;
@@ -134,11 +136,17 @@ TEST_F(OwnImagesAsForeign, EachConsoleCheckFailsOnItsNegativeControl) {
     EXPECT_EQ(r.checks, expected) << r.process.out << r.process.err;
   };
   expect(good_run, {{"ram-copy", "FAIL"}});  // the control: no toram, the stick is needed
-  expect(lower_run, {{"union-root", "FAIL"}, {"ram-copy", "PASS"}});
-  expect(upper_run, {{"union-root", "FAIL"}, {"ram-copy", "FAIL"}});
+  expect(lower_run, {{"union-root", "FAIL"}, {"lower-readonly", "FAIL"}, {"ram-copy", "PASS"}});
+  expect(upper_run, {{"union-root", "FAIL"}, {"upper-tmpfs", "FAIL"}, {"ram-copy", "FAIL"}});
   expect(swaps_run, {{"internal-disk-untouched", "FAIL"}, {"ram-copy", "FAIL"}});
   EXPECT_NE(lower_run.summaries["union-root"].find("(tmpfs), which is writable"), std::string::npos);
   EXPECT_NE(upper_run.summaries["union-root"].find("(ext4), not in RAM"), std::string::npos);
+  // The layer checks through the shell: the same probes as the agent's.
+  EXPECT_EQ(lower_run.summaries["lower-readonly"], "the lower layer /run/live/lower is tmpfs on /run/live/lower, not squashfs");
+  EXPECT_NE(upper_run.summaries["upper-tmpfs"].find("is ext4 on /run/live/upper"), std::string::npos)
+      << upper_run.summaries["upper-tmpfs"];
+  EXPECT_NE(good_run.summaries["lower-readonly"].find("(write: EROFS)"), std::string::npos)
+      << good_run.summaries["lower-readonly"];
   EXPECT_NE(swaps_run.summaries["internal-disk-untouched"].find("was used as swap"), std::string::npos);
   EXPECT_EQ(Sha256File(Fixtures() / "good-toram/stick.img"), digest) << "the user's image is never modified";
 }
@@ -217,6 +225,8 @@ TEST_F(OwnImagesAsForeign, EveryBootPathThroughTheMediumsOwnBootloader) {
 // livecheck's agent appended to that initrd: every check gives a verdict
 // without any shell. The same stick with toram on the command line keeps
 // running without the stick; the ISO without it does not (ram-copy FAIL).
+// A decoy of each medium beside it (FAT volume ID or ISO dates changed):
+// livecheck's init finds its own by identity (own-medium PASS).
 TEST_F(OwnImagesAsForeign, ExtractedBootEntryWithTheInjectedAgent) {
   auto media = testing::ImagesDir(dir_->path() / "default", "builder");
   auto build = RunProcess({.argv = {LIVECHECK_BINARY, "build", "--config", LIVECHECK_SOURCE_DIR "/builder/variants.toml",
@@ -227,7 +237,7 @@ TEST_F(OwnImagesAsForeign, ExtractedBootEntryWithTheInjectedAgent) {
   auto digest = Sha256File(stick);
   auto run = [&](const std::string& name, const fs::path& image, const std::string& append) {
     std::vector<std::string> flags = {"--image", image.string(), "--boot", "extracted", "--internal-disk", "auto",
-                                      "--timeout", "240"};
+                                      "--decoy-stick", "--timeout", "240"};
     if (!append.empty()) flags.insert(flags.end(), {"--append", append});
     for (const auto& c : CheckNames()) flags.insert(flags.end(), {"--check", c});
     return std::async(std::launch::async, [=] { return RunImage(dir_->path(), name, flags); });
@@ -315,7 +325,8 @@ TEST(DebianLiveBootTest, NoTraceChecksWithAndWithoutToramAndSwap) {
   EXPECT_EQ(fixed_run.result["hazards"][0]["touched"], "written");
 
   // Debian's live-boot promises no memory wiping: ram-residue is an honest FAIL everywhere.
-  std::map<std::string, std::string> clean = {{"union-root", "PASS"},     {"no-disk-writes", "PASS"},
+  std::map<std::string, std::string> clean = {{"union-root", "PASS"},     {"lower-readonly", "PASS"},
+                                              {"upper-tmpfs", "PASS"},    {"no-disk-writes", "PASS"},
                                               {"boot-timing", "PASS"},    {"internal-disk-untouched", "PASS"},
                                               {"ram-copy", "PASS"},       {"canary", "PASS"},
                                               {"ram-residue", "FAIL"}};

@@ -127,16 +127,18 @@ TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
         EXPECT_NE(c["summary"].get<std::string>().find("2 was used as swap"), std::string::npos) << c["summary"];
       }
       if (result["variant"] == "bad-writable-lower" && c["name"] == "lower-readonly") {
-        EXPECT_EQ(c["summary"], "the lower layer is tmpfs, not squashfs");
+        EXPECT_EQ(c["summary"], "the lower layer /run/live/lower is tmpfs on /run/live/lower, not squashfs");
       }
       if (result["variant"] == "bad-upper-on-block" && c["name"] == "upper-tmpfs") {
-        EXPECT_NE(c["summary"].get<std::string>().find("ext4 on /dev/loop"), std::string::npos) << c["summary"];
+        EXPECT_NE(c["summary"].get<std::string>().find("is ext4 on /run/live/upper from /dev/loop"), std::string::npos)
+            << c["summary"];
       }
     }
   }
   // The other report formats are there and carry the same failures.
   auto junit = ReadFile(dir_->path() / "controls/junit.xml");
-  EXPECT_NE(junit.find("<failure message=\"the lower layer is tmpfs, not squashfs\">"), std::string::npos);
+  EXPECT_NE(junit.find("<failure message=\"the lower layer /run/live/lower is tmpfs on /run/live/lower, not squashfs\">"),
+            std::string::npos);
   auto lint = RunProcess({.argv = {"xmllint", "--noout", "--schema", kSource + "/reports/testdata/junit.xsd",
                                    (dir_->path() / "controls/junit.xml").string()}});
   EXPECT_EQ(lint.exit_code, 0) << lint.err;
@@ -150,13 +152,16 @@ TEST_F(RunTest, EachNegativeControlFailsExactlyItsCheck) {
 // the same probe on the clean disk writes nothing, yet the mount trace
 // saw it and internal-disk-untouched FAILs. persistence-decoys: an
 // init that mounts the partition labelled `persistence` read-write fails
-// both disk checks, livecheck's own init passes them. (The appliance-made
+// both disk checks, livecheck's own init passes them. A decoy stick:
+// own-medium PASSes on livecheck's own init and FAILs on the control that
+// takes the decoy. (The appliance-made
 // hazards' boots, fixtures/scenarios/hazards-logs.toml and
 // hazards-kernel-made.toml, are out of CI: in a fresh-clone CI run the
 // appliance never showed /dev/sda1 while livecheck run made them.)
 TEST_F(RunTest, HostileMachineDisksAreTracedAndMapped) {
   auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/hazards.toml", "fixtures/scenarios/hazards-clean.toml",
-                                        "fixtures/scenarios/hazards-persistence.toml", "fixtures/scenarios/fixed-stick.toml"},
+                                        "fixtures/scenarios/hazards-persistence.toml", "fixtures/scenarios/fixed-stick.toml",
+                                        "fixtures/scenarios/decoy.toml"},
                                        "hazards"),
                        .timeout = std::chrono::minutes(15)});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
@@ -251,6 +256,17 @@ TEST_F(RunTest, HostileMachineDisksAreTracedAndMapped) {
   for (size_t disk : {1, 2}) EXPECT_EQ(touched("hazards-clean", "bad-probe-mounts-internal", disk), "mounted") << disk;
   EXPECT_NE(touched("hazards-clean", "bad-probe-mounts-internal", 3), "written");
   EXPECT_EQ(status("fixed-stick", "good", "internal-disk-untouched"), "PASS") << r.out;
+
+  // The decoy stick: livecheck's own init finds its medium by identity, the
+  // control takes the decoy; the decoy is never written.
+  EXPECT_EQ(status("decoy", "good", "own-medium"), "PASS") << check("decoy", "good", "own-medium").dump();
+  EXPECT_EQ(status("decoy", "good", "union-root"), "PASS") << r.out;
+  auto hijacked = check("decoy", "bad-takes-decoy", "own-medium");
+  EXPECT_EQ(hijacked["status"], "FAIL") << hijacked.dump();
+  EXPECT_NE(hijacked["summary"].get<std::string>().find("read its root from the decoy stick"), std::string::npos)
+      << hijacked["summary"];
+  EXPECT_EQ(status("decoy", "bad-takes-decoy", "no-disk-writes"), "PASS") << r.out;
+  EXPECT_EQ(status("fixed-stick", "good", "own-medium"), "none") << "not asked for";
 }
 
 // Run with QEMU's `max` CPU instead of the default TCG model (--cpu): the

@@ -72,7 +72,8 @@ check = "no-disk-writes"
 )";
 
 // dracut's dmsquash-live on livecheck's stick: the squashfs is the root
-// itself (dracut wants its /proc mount point), overlayfs on a tmpfs.
+// itself (dracut wants its /proc mount point), overlayfs on a tmpfs. The
+// layer checks find dracut's own layers (/run/rootfsbase, /run/overlayfs).
 constexpr const char* kDracutScenario = R"(description = "a user's root through its own dracut initramfs"
 internal_disk = "ext4-dirty-journal"
 timeout = 600
@@ -80,6 +81,10 @@ timeout = 600
 wait = "agent-ready"
 [[step]]
 check = "union-root"
+[[step]]
+check = "lower-readonly"
+[[step]]
+check = "upper-tmpfs"
 [[step]]
 check = "canary"
 [[step]]
@@ -209,6 +214,8 @@ boot = "direct"
   ASSERT_EQ(through_dracut.size(), 1u) << dracut.out << dracut.err;
   EXPECT_EQ(through_dracut.begin()->second,
             (std::map<std::string, std::string>{{"union-root", "PASS"},
+                                                {"lower-readonly", "PASS"},
+                                                {"upper-tmpfs", "PASS"},
                                                 {"canary", "PASS"},
                                                 {"internal-disk-untouched", "PASS"},
                                                 {"no-disk-writes", "PASS"}}))
