@@ -32,7 +32,7 @@ struct RunArgs {
   std::string boot;
   std::string kernel, initrd, append;
   std::string internal_disk;  ///< "", or a comma-separated list of auto, hazards and disk image files
-  bool decoy_stick = false;   ///< attach a decoy stick in every run (decoy_stick = true)
+  std::string decoy_stick;    ///< attach a decoy stick in every run: after or before the medium
   bool fixed_stick = false;   ///< the stick reports fixed media in every run (stick_removable = false)
   std::string ready_pattern = "[#$] $";
   std::string shell_prompt = "[#$] $";

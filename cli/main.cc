@@ -76,9 +76,11 @@ int Main(int argc, char** argv) {
   run->add_option("--sign-key", run_args.sign_key, "With --evidence: sign the manifest with this Ed25519 key (PEM)");
   run->add_flag("--fixed-stick", run_args.fixed_stick,
                 "The stick reports fixed media, as many USB SSDs do (scenarios: stick_removable = false)");
-  run->add_flag("--decoy-stick", run_args.decoy_stick,
+  run->add_flag("--decoy-stick{after}", run_args.decoy_stick,
                 "Attach a decoy: a second USB stick with the medium's label and files but other file-system "
-                "identities (scenarios: decoy_stick = true; judged by own-medium)");
+                "identities, after the medium on the USB bus, or before it with --decoy-stick=before "
+                "(scenarios: decoy_stick = true or \"before\"; judged by own-medium)")
+      ->check(CLI::IsMember({"after", "before"}));
   run->add_flag("--no-disk-diff", run_args.no_disk_diff,
                 "Do not list the files that changed on a written disk (libguestfs, ~10 s per disk)");
   run->add_option("--image", run_args.image, "Test this live medium (USB image or ISO) instead of built variants");

@@ -127,7 +127,7 @@ int64_t PeakRssKib() {
 void ApplyStickFlags(std::vector<RunRequest>& requests, const RunArgs& args) {
   for (auto& r : requests) {
     if (args.fixed_stick) r.scenario.stick_removable = false;
-    if (args.decoy_stick) r.scenario.decoy_stick = true;
+    if (!args.decoy_stick.empty()) r.scenario.decoy_stick = args.decoy_stick;
   }
 }
 

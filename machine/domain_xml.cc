@@ -44,6 +44,14 @@ std::string DomainXml(const MachineDescription& m, const std::string& name) {
   if (!m.stick.empty() || !m.decoy_stick.empty())
     devices += m.usb == UsbEmulation::kEhci ? "    <controller type='usb' model='ich9-ehci1'/>\n"
                                             : "    <controller type='usb' model='qemu-xhci'/>\n";
+  std::string decoy;
+  if (!m.decoy_stick.empty())
+    decoy = fmt::format("    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n"
+                        "      <source file='{}'/>\n      <target dev='{}' bus='usb' removable='{}'/>\n"
+                        "      <serial>{}</serial>\n      <alias name='ua-{}'/>\n    </disk>\n",
+                        Esc(m.decoy_stick.string()), kDecoyTarget, m.stick_removable ? "on" : "off", kDecoySerial,
+                        kDecoyDrive);
+  if (m.decoy_first) devices += decoy;
   if (!m.stick.empty()) {
     devices += fmt::format("    <disk type='file' device='disk'>\n      <driver name='qemu' type='{}'/>\n"
                            "      <source file='{}'/>\n      <target dev='{}' bus='usb' removable='{}'/>\n"
@@ -51,12 +59,7 @@ std::string DomainXml(const MachineDescription& m, const std::string& name) {
                            m.stick_format, Esc(m.stick.string()), kStickTarget, m.stick_removable ? "on" : "off", m.stick_read_only ? "      <readonly/>\n" : "",
                            BootOrder(firmware_boot));
   }
-  if (!m.decoy_stick.empty())
-    devices += fmt::format("    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n"
-                           "      <source file='{}'/>\n      <target dev='{}' bus='usb' removable='{}'/>\n"
-                           "      <serial>{}</serial>\n      <alias name='ua-{}'/>\n    </disk>\n",
-                           Esc(m.decoy_stick.string()), kDecoyTarget, m.stick_removable ? "on" : "off", kDecoySerial,
-                           kDecoyDrive);
+  if (!m.decoy_first) devices += decoy;
   for (size_t i = 0; i < m.internal_disks.size(); ++i) {
     bool virtio = m.internal_disk_bus == DiskBus::kVirtio;
     devices += fmt::format("    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n"

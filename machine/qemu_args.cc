@@ -35,8 +35,8 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
   if (m.boot == BootMode::kDirectKernel) {
     argv.insert(argv.end(), {"-kernel", m.kernel.string(), "-initrd", m.initrd.string(), "-append", m.append});
   }
-  // The USB controller, then the stick and the decoy on it, in that order
-  // (the decoy takes the port after the medium's).
+  // The USB controller, then the stick and the decoy on it (the decoy after
+  // the stick, or before it).
   if (!m.stick.empty() || !m.decoy_stick.empty()) {
     argv.insert(argv.end(), {"-device", m.usb == UsbEmulation::kEhci ? "usb-ehci,id=ehci" : "qemu-xhci,id=xhci"});
     // Most sticks report removable media; QEMU's usb-storage does only when
@@ -53,6 +53,15 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
         argv.insert(argv.end(),
                     {"-device", "usb-storage,bus=" + bus + ",drive=" + drive_id + ",id=" + device_id + removable + extra});
     };
+    // QEMU gives each device the next free port, so the order here is the
+    // order of the ports.
+    auto add_decoy = [&] {
+      if (!m.decoy_stick.empty())
+        add_stick(kDecoyDrive, "decoydev",
+                  std::string("if=none,id=") + kDecoyDrive + ",format=qcow2,file=" + m.decoy_stick.string(),
+                  std::string(",serial=") + kDecoySerial);
+    };
+    if (m.decoy_first) add_decoy();
     if (!m.stick.empty()) {
       std::string drive = "if=none,id=stick,format=" + m.stick_format + ",file=" + m.stick.string();
       if (m.stick_read_only) drive += ",readonly=on";
@@ -60,10 +69,7 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
       std::string boot = (m.boot == BootMode::kBiosUsb || m.boot == BootMode::kUefiUsb) ? ",bootindex=0" : "";
       add_stick("stick", "stickdev", drive, boot);
     }
-    if (!m.decoy_stick.empty())
-      add_stick(kDecoyDrive, "decoydev",
-                std::string("if=none,id=") + kDecoyDrive + ",format=qcow2,file=" + m.decoy_stick.string(),
-                std::string(",serial=") + kDecoySerial);
+    if (!m.decoy_first) add_decoy();
   }
   if (m.internal_disks.size() > (machine == "q35" ? kMaxInternalDisks : 2))
     throw Error(fmt::format("{} internal disks: the {} machine takes at most {}", m.internal_disks.size(), machine,

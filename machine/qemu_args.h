@@ -51,6 +51,7 @@ struct MachineDescription {
   /// A second stick on the same USB bus after the medium (qcow2, see
   /// decoy_stick.h): same label and files, other identities. Empty: none.
   fs::path decoy_stick;
+  bool decoy_first = false;          ///< the decoy takes the port before the medium's
   /// qcow2 overlays of the internal disk images, all on internal_disk_bus
   /// (at most kMaxInternalDisks; 2 on the pc machine's IDE).
   std::vector<fs::path> internal_disks;

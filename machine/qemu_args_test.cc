@@ -39,6 +39,11 @@ TEST(QemuArgsTest, DecoyStickAfterTheMediumOnTheSameBus) {
   EXPECT_LT(at("if=none,id=decoy,format=qcow2,file=/d.qcow2"), decoy);
   EXPECT_EQ(std::count(argv.begin(), argv.end(), "qemu-xhci,id=xhci"), 1);
 
+  m.decoy_first = true;
+  argv = QemuCommand(m);
+  EXPECT_LT(at("usb-storage,bus=xhci.0,drive=decoy,id=decoydev,removable=on,serial=LIVECHECK-DECOY"),
+            at("usb-storage,bus=xhci.0,drive=stick,id=stickdev,removable=on"));
+
   MachineDescription cd{.boot = BootMode::kBiosCdrom, .cdrom = "/live.iso", .decoy_stick = "/d.qcow2"};
   argv = QemuCommand(cd);
   EXPECT_EQ(std::count(argv.begin(), argv.end(), "qemu-xhci,id=xhci"), 1);

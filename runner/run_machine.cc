@@ -19,8 +19,9 @@ void AttachInternalDisks(const RunRequest& request, MachineDescription& machine,
 // The decoy, made from the medium's own image (a stick or an ISO, also when
 // the ISO boots as a CD: a stick with the CD's label is a decoy too).
 void AttachDecoy(const RunRequest& request, const fs::path& medium, MachineDescription& machine, VmSession& session) {
-  if (!request.scenario.decoy_stick) return;
+  if (request.scenario.decoy_stick.empty()) return;
   machine.decoy_stick = session.dir() / "decoy.qcow2";
+  machine.decoy_first = request.scenario.decoy_stick == "before";
   MakeDecoyStick(medium, machine.decoy_stick);
 }
 

@@ -189,8 +189,10 @@ ScenarioResult ParseScenario(std::string_view text, const fs::path& file) {
       if (auto v = node.value_exact<bool>()) s.stick_removable = *v;
       else problems.Add(node, "'stick_removable' must be true or false");
     } else if (k == "decoy_stick") {
-      if (auto v = node.value_exact<bool>()) s.decoy_stick = *v;
-      else problems.Add(node, "'decoy_stick' must be true or false");
+      if (auto v = node.value_exact<bool>()) s.decoy_stick = *v ? "after" : "";
+      else if (auto where = node.value_exact<std::string>(); where && (*where == "after" || *where == "before"))
+        s.decoy_stick = *where;
+      else problems.Add(node, "'decoy_stick' must be true, false, \"after\" or \"before\" (the medium)");
     } else if (k == "internal_disks") {
       if (root.contains("internal_disk")) {
         problems.Add(node, "give 'internal_disk' or 'internal_disks', not both");

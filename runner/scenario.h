@@ -42,7 +42,10 @@ struct Scenario {
   std::string internal_disk_bus = "ahci";  ///< ahci, nvme or virtio
   std::string usb = "xhci";           ///< how the stick is emulated: xhci, ehci or uas
   bool stick_removable = true;        ///< the stick reports removable media (false: fixed, as USB SSDs do)
-  bool decoy_stick = false;           ///< a second stick with the medium's label and files (decoy_stick.h)
+  /// A second stick with the medium's label and files (decoy_stick.h):
+  /// "" none, "after" the medium on the USB bus, "before" it (which one
+  /// the guest names first is still a race).
+  std::string decoy_stick;
   bool iso_as_usb = false;            ///< iso variants: boot the ISO as a USB stick, not a CD
   BootBudget boot_budget;             ///< boot-timing: root-ready within this (seconds or "3x")
   int64_t ram_residue_max = 0;        ///< ram-residue: copies of the secret allowed in RAM

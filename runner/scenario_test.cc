@@ -92,10 +92,13 @@ TEST(ScenarioTest, InternalDiskIsTrueOrAHazard) {
   EXPECT_TRUE(ParseScenario(kStep, "/s/g.toml").scenario.stick_removable);
   EXPECT_EQ(ParseScenario("stick_removable = \"no\"\n" + std::string(kStep), "/s/h.toml").errors,
             std::vector<std::string>{"/s/h.toml:1:19: 'stick_removable' must be true or false"});
-  EXPECT_TRUE(ParseScenario("decoy_stick = true\n" + std::string(kStep), "/s/i.toml").scenario.decoy_stick);
-  EXPECT_FALSE(ParseScenario(kStep, "/s/j.toml").scenario.decoy_stick);
+  EXPECT_EQ(ParseScenario("decoy_stick = true\n" + std::string(kStep), "/s/i.toml").scenario.decoy_stick, "after");
+  EXPECT_EQ(ParseScenario("decoy_stick = \"before\"\n" + std::string(kStep), "/s/i.toml").scenario.decoy_stick, "before");
+  EXPECT_EQ(ParseScenario(kStep, "/s/j.toml").scenario.decoy_stick, "");
+  for (const char* bad : {"decoy_stick = 1\n", "decoy_stick = \"first\"\n"})
+    EXPECT_EQ(ParseScenario(bad + std::string(kStep), "/s/k.toml").errors.size(), 1u) << bad;
   EXPECT_EQ(ParseScenario("decoy_stick = 1\n" + std::string(kStep), "/s/k.toml").errors,
-            std::vector<std::string>{"/s/k.toml:1:15: 'decoy_stick' must be true or false"});
+            std::vector<std::string>{"/s/k.toml:1:15: 'decoy_stick' must be true, false, \"after\" or \"before\" (the medium)"});
   auto unknown = ParseScenario("internal_disks = [\"haunted\"]\n" + std::string(kStep), "/s/w.toml");
   ASSERT_EQ(unknown.errors.size(), 1u);
   auto bad = ParseScenario("internal_disk = \"haunted\"\n[[step]]\ncheck = \"no-disk-writes\"\n", "/s/b.toml");

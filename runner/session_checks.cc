@@ -89,7 +89,7 @@ void DecideSessionChecks(RunContext& ctx, const std::vector<DiskEvidence>& disks
                                                       : ctx.result.block_counters.back().value("drives", nlohmann::json::object());
       const auto& r = ctx.request;
       bool cd = r.external ? r.external->boot == "cdrom" : r.manifest.boot == "iso" && !r.scenario.iso_as_usb;
-      checks.push_back(CheckOwnMedium(OwnMediumEvidence(ctx.request.scenario.decoy_stick, cd ? "cd" : "stick", drives)));
+      checks.push_back(CheckOwnMedium(OwnMediumEvidence(!r.scenario.decoy_stick.empty(), cd ? "cd" : "stick", drives)));
     }
     if (name == "boot-timing") {
       auto expected = ctx.access.ExpectedPhases(ctx);
