@@ -11,6 +11,7 @@ namespace livecheck {
 namespace {
 
 using L = InternalDiskLayout;
+constexpr const char* kDisk = "/dev/sda";
 constexpr const char* kPartition = "/dev/sda1";
 constexpr const char* kRewritten = "the suspect's data: written just before the power cut\n";
 
@@ -24,10 +25,15 @@ Guestfs Launch(const fs::path& disk) {
   if (guestfs_wipefs(g.get(), kPartition) != 0)
     throw Error(fmt::format("libguestfs: wipefs {}: {}", kPartition, GuestfsLastError(g.get())));
   // The write makes udev re-read the disk's partitions: /dev/sda1 goes away
-  // for a moment (a CI run's mkfs.btrfs found it missing).
-  RunInAppliance(g.get(), fmt::format("udevadm settle; i=0; while [ ! -b {0} ] && [ $i -lt 100 ]; do "
-                                      "sleep 0.1; i=$((i + 1)); done; [ -b {0} ] && udevadm settle",
-                                      kPartition));
+  // for a moment (a CI run's mkfs.btrfs found it missing), and on a loaded
+  // host it once did not come back within 10 s. Wait up to a minute, asking
+  // the kernel to re-read the table itself after 10 s.
+  RunInAppliance(g.get(), fmt::format("udevadm settle; i=0; while [ ! -b {0} ] && [ $i -lt 600 ]; do "
+                                      "if [ $i = 100 ]; then blockdev --rereadpt {1} || partx -a {1} || true; "
+                                      "udevadm settle; fi; sleep 0.1; i=$((i + 1)); done; "
+                                      "[ -b {0} ] || {{ echo \"no {0} after 60 s: $(ls /dev/sd*)\"; exit 1; }}; "
+                                      "udevadm settle",
+                                      kPartition, kDisk));
   return g;
 }
 
