@@ -13,13 +13,17 @@
 namespace livecheck {
 
 /// The evidence: whether a decoy was attached, which drive holds the medium
-/// ("stick", or "cd" for a CD boot), and both drives' counters from a
-/// BlockCounterSample's "drives".
-nlohmann::json OwnMediumEvidence(bool decoy_attached, const std::string& medium_drive, const nlohmann::json& drives);
+/// ("stick", or "cd" for a CD boot), both drives' counters from a
+/// BlockCounterSample's "drives", and the guest's block devices on the
+/// decoy (the agent's entries with the decoy's USB serial; empty without an
+/// agent).
+nlohmann::json OwnMediumEvidence(bool decoy_attached, const std::string& medium_drive, const nlohmann::json& drives,
+                                 const nlohmann::json& decoy_devices);
 
-/// SKIP without a decoy. FAIL when the decoy was written, or read more than
-/// the medium (the root came from it: the initramfs took a device by its
-/// label); PASS when the decoy was only probed.
+/// SKIP without a decoy. FAIL when the decoy was written, is mounted in the
+/// guest, or was read more than the medium (the root came from it: the
+/// initramfs took a device by its label); PASS when the decoy was only
+/// probed.
 CheckResult CheckOwnMedium(const nlohmann::json& evidence);
 
 }  // namespace livecheck

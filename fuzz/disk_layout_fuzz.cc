@@ -1,13 +1,14 @@
 // A disk's bytes are input (the user's image, a hazard disk, an overlay the
-// guest wrote): the layout parser and the write-map annotator must take any
-// bytes without crashing, name only ranges inside the disk, and keep their
-// bounds.
+// guest wrote): the layout parser, the write-map annotator and the decoy
+// stick's patcher must take any bytes without crashing, name only ranges
+// inside the disk, and keep their bounds.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "evidence/disk_layout.h"
 #include "evidence/write_map.h"
+#include "machine/decoy_stick.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string disk(reinterpret_cast<const char*>(data), size);
@@ -24,5 +25,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (detail.ranges.size() > livecheck::kMaxWrittenRanges) __builtin_trap();
   for (const auto& r : detail.ranges)
     if (r.offset + r.length > size || r.before.size() > 2 * livecheck::kWriteMapSampleBytes) __builtin_trap();
+  // The decoy's patches: a few bytes each, and no more than the partitions
+  // the tables can name (4 MBR, 128 GPT entries) allow.
+  auto patches = livecheck::DecoyPatches([&](uint64_t offset, size_t length) {
+    return offset >= disk.size() ? std::string() : disk.substr(offset, length);
+  });
+  if (patches.size() > 1 + 3 * 133) __builtin_trap();
+  for (const auto& p : patches)
+    if (p.bytes.empty() || p.bytes.size() > 16) __builtin_trap();
   return 0;
 }

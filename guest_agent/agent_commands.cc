@@ -17,6 +17,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -183,6 +185,28 @@ nlohmann::json KernelLog() {
   return {{"lines", StorageKernelMessages(buffer, kMaxKernelLogLines)}};
 }
 
+namespace {
+
+// The serial of the USB device a block device hangs off (a usb-storage or
+// UAS stick, and its partitions): the nearest sysfs parent with an idVendor.
+// "" for any other disk. Bounded: a serial is at most 64 bytes here.
+std::string UsbSerial(const std::string& sys_path) {
+  char resolved[PATH_MAX];
+  if (realpath(sys_path.c_str(), resolved) == nullptr) return "";
+  std::string dir = resolved;
+  for (int depth = 0; depth < 16 && dir.size() > 1; ++depth) {
+    if (access((dir + "/idVendor").c_str(), R_OK) == 0) {
+      std::string serial = ReadText(dir + "/serial").substr(0, 64);
+      while (!serial.empty() && (serial.back() == '\n' || serial.back() == ' ')) serial.pop_back();
+      return serial;
+    }
+    dir = dir.substr(0, dir.rfind('/'));
+  }
+  return "";
+}
+
+}  // namespace
+
 nlohmann::json BlockDevices(const std::string& sys_block, const std::string& mountinfo_path) {
   auto mounts = ParseMountInfo(ReadText(mountinfo_path));
   auto list = nlohmann::json::array();
@@ -209,6 +233,7 @@ nlohmann::json BlockDevices(const std::string& sys_block, const std::string& mou
                     {"bytes", size.empty() ? 0 : std::stoull(size) * 512},
                     {"removable", trim(ReadText(base + "/removable")) == "1"},
                     {"read_only", trim(ReadText(base + "/ro")) == "1"},
+                    {"usb_serial", UsbSerial(base)},
                     {"mounted_at", mounted}});
   }
   return list;

@@ -39,6 +39,8 @@ nlohmann::json Swaps(const std::string& swaps_path = "/proc/swaps");
 inline constexpr size_t kMaxKernelLogLines = 2000;
 nlohmann::json KernelLog();
 
+/// Every block device: name, dev, bytes, removable, read_only, the USB
+/// serial of the stick it is on ("" for other disks) and where it is mounted.
 nlohmann::json BlockDevices(const std::string& sys_block = "/sys/class/block",
                             const std::string& mountinfo_path = "/proc/self/mountinfo");
 /// SHA-256 of every regular file below `root` (links not followed), skipping

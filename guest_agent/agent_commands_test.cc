@@ -2,6 +2,10 @@
 
 #include <unistd.h>
 
+#include <map>
+
+#include <fmt/format.h>
+
 #include "common/file_util.h"
 #include "common/process.h"
 #include "common/sha256.h"
@@ -73,6 +77,43 @@ TEST(AgentCommandsTest, UnknownAndMalformedRequestsAreErrorsNotCrashes) {
 
 // The real agent binary over pipes: hello line, then one answer per request,
 // garbage answered with an error, the channel kept alive.
+// A sysfs laid out as the kernel lays out two USB sticks' disks: the serial
+// is on the USB device, several levels above each disk and partition.
+TEST(AgentCommandsTest, BlockDevicesNameTheUsbSerialOfEachStick) {
+  auto dir = testing::MakeTestDir();
+  auto root = dir.path();
+  auto add_stick = [&](const std::string& usb, const std::string& serial, const std::string& disk, int major_minor) {
+    auto usb_dir = root / "devices/pci0000:00/usb1" / usb;
+    fs::create_directories(usb_dir);
+    WriteFileAtomic(usb_dir / "idVendor", "46f4\n");
+    WriteFileAtomic(usb_dir / "serial", serial + "\n");
+    auto disk_dir = usb_dir / (usb + ":1.0/host6/target6:0:0/6:0:0:0/block") / disk;
+    for (const auto& [name, dev] : {std::pair{disk, major_minor}, std::pair{disk + "1", major_minor + 1}}) {
+      auto d = name == disk ? disk_dir : disk_dir / name;
+      fs::create_directories(d);
+      WriteFileAtomic(d / "dev", fmt::format("8:{}\n", dev));
+      WriteFileAtomic(d / "size", "2048\n");
+      WriteFileAtomic(d / "removable", "1\n");
+      WriteFileAtomic(d / "ro", "0\n");
+      fs::create_directories(root / "class/block");
+      fs::create_directory_symlink(d, root / "class/block" / name);
+    }
+  };
+  add_stick("1-1", "LIVECHECK-DECOY", "sda", 0);
+  add_stick("1-2", "", "sdb", 16);
+  fs::create_directories(root / "class/block/loop0");
+  WriteFileAtomic(root / "class/block/loop0/dev", "7:0\n");
+  WriteFileAtomic(root / "mountinfo", "30 1 8:17 / /run/initramfs/live ro,relatime - vfat /dev/sdb1 ro\n");
+  auto list = BlockDevices((root / "class/block").string(), (root / "mountinfo").string());
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& d : list) by_name[d["name"].get<std::string>()] = d;
+  EXPECT_EQ(by_name["sda"]["usb_serial"], "LIVECHECK-DECOY");
+  EXPECT_EQ(by_name["sda1"]["usb_serial"], "LIVECHECK-DECOY");
+  EXPECT_EQ(by_name["sdb1"]["usb_serial"], "");
+  EXPECT_EQ(by_name["sdb1"]["mounted_at"], nlohmann::json::array({"/run/initramfs/live"}));
+  EXPECT_EQ(by_name["loop0"]["usb_serial"], "");
+}
+
 TEST(AgentBinaryTest, SpeaksLineJsonOverStdio) {
   auto r = RunProcess({.argv = {LIVECHECK_AGENT_BINARY},
                        .stdin_data = "{\"id\":1,\"cmd\":\"ping\"}\nnot json\n{\"id\":2,\"cmd\":\"stat\",\"path\":\"/\"}\n",

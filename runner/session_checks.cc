@@ -7,6 +7,7 @@
 #include "evidence/hazard_report.h"
 #include "evidence/internal_disk.h"
 #include "evidence/mount_trace.h"
+#include "machine/decoy_stick.h"
 #include "machine/qemu_args.h"
 #include "runner/boot_budget.h"
 #include "runner/guest_access.h"
@@ -89,7 +90,11 @@ void DecideSessionChecks(RunContext& ctx, const std::vector<DiskEvidence>& disks
                                                       : ctx.result.block_counters.back().value("drives", nlohmann::json::object());
       const auto& r = ctx.request;
       bool cd = r.external ? r.external->boot == "cdrom" : r.manifest.boot == "iso" && !r.scenario.iso_as_usb;
-      checks.push_back(CheckOwnMedium(OwnMediumEvidence(!r.scenario.decoy_stick.empty(), cd ? "cd" : "stick", drives)));
+      auto decoy_devices = nlohmann::json::array();
+      for (const auto& d : devices)
+        if (StringField(d, "usb_serial") == kDecoySerial) decoy_devices.push_back(d);
+      checks.push_back(
+          CheckOwnMedium(OwnMediumEvidence(!r.scenario.decoy_stick.empty(), cd ? "cd" : "stick", drives, decoy_devices)));
     }
     if (name == "boot-timing") {
       auto expected = ctx.access.ExpectedPhases(ctx);
