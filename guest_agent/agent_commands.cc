@@ -200,7 +200,7 @@ std::string UsbSerial(const std::string& sys_path) {
       while (!serial.empty() && (serial.back() == '\n' || serial.back() == ' ')) serial.pop_back();
       return serial;
     }
-    dir = dir.substr(0, dir.rfind('/'));
+    dir.resize(dir.rfind('/'));
   }
   return "";
 }
