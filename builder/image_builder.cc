@@ -139,6 +139,7 @@ SquashfsResult BuildSquashfsStage(BuildContext& ctx, const VariantConfig& varian
     }
     ctx.Progress(variant.name, fmt::format("squashfs: mksquashfs -comp {} ({} entries)", Name(variant.compressor),
                                            listing.size()));
+    spec.progress = [&ctx, &variant](const std::string& line) { ctx.Progress(variant.name, line); };
     BuildSquashfs(spec, image);
     double seconds = SecondsSince(start);
     nlohmann::json j = {{"build_seconds", seconds}, {"rootfs", RootfsToJson(listing)}};

@@ -1,6 +1,8 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +19,10 @@ struct SquashfsSpec {
   bool all_root = true;                 ///< owner 0:0 for every file (rootless builds)
   bool clamp_file_times = true;         ///< every file's mtime = epoch
   std::vector<fs::path> excluded_paths; ///< absolute paths below source_dir left out
+  /// Told every progress_seconds while mksquashfs runs ("20 s, 96.0 MiB
+  /// written"): a real root takes minutes. May be empty.
+  std::function<void(const std::string&)> progress;
+  double progress_seconds = 20;
 };
 
 /// The mksquashfs argv for `spec`, writing `out`. Pure, for tests.

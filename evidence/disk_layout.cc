@@ -267,7 +267,7 @@ bool AddMdMember(const DiskReader& read, uint64_t base, uint64_t bytes, const st
 // An LVM2 physical volume: the label (in one of the first four sectors),
 // the metadata area (text naming the volume group) and the extents, where
 // the first logical volume's file system starts when it was created first.
-bool AddLvmPv(const DiskReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
+bool AddLvmPvRegions(const DiskReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
               std::vector<DiskRegion>& out, int nesting) {
   auto head = read(base, 2048);
   for (uint64_t sector = 0; sector < 4; ++sector) {
@@ -309,7 +309,7 @@ std::string AddFileSystem(const DiskReader& read, uint64_t base, uint64_t bytes,
   // Containers first: a member keeps whatever an earlier file system left
   // beside its own superblock.
   if (nesting < 2 && (AddMdMember(read, base, bytes, partition, out, nesting) ||
-                      AddLvmPv(read, base, bytes, partition, out, nesting)))
+                      AddLvmPvRegions(read, base, bytes, partition, out, nesting)))
     return partition;
   auto head = read(base, 4096);
   auto sb = read(base + 1024, 1024);

@@ -9,6 +9,7 @@
 
 #include "evidence/check_replay.h"
 #include "evidence/checks.h"
+#include "evidence/command_check.h"
 #include "common/untrusted_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -17,6 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<livecheck::RootfsEntry> manifest = {{"/bin/busybox", "file", 0755, 1, "aa", ""}};
   (void)livecheck::CheckLowerReadonly(evidence);
   (void)livecheck::CheckUpperTmpfs(evidence);
+  (void)livecheck::CheckOwnMedium(evidence);
+  // A `run` step's verdict: the guest's output and the pattern both from the input.
+  (void)livecheck::CheckCommandResult(evidence);
   nlohmann::json ram = evidence.is_object() ? evidence : nlohmann::json::object();
   ram["toram"] = true;
   ram["unplugged"] = true;

@@ -1,4 +1,5 @@
 #include "guest_agent/agent_commands.h"
+#include "guest_agent/command_runner.h"
 #include "guest_agent/secret_commands.h"
 #include "guest_agent/workloads.h"
 
@@ -299,6 +300,8 @@ nlohmann::json HandleRequest(const nlohmann::json& request) {
     else if (cmd == "drop-caches") {
       sync();
       result = WriteProbe("/proc/sys/vm/drop_caches", "3\n");
+    } else if (cmd == "run") {
+      result = RunCommand(request.at("command").get<std::string>(), request.value("timeout", 60.0));
     } else if (cmd == "workload") {
       result = RunWorkload(request);
     } else if (cmd == "plant-secret") {

@@ -17,7 +17,6 @@
 #include <vector>
 
 namespace livecheck::agent {
-namespace {
 
 // CLOCK_BOOTTIME is what /proc/uptime shows, and needs no /proc.
 double BootClockSeconds() {
@@ -25,6 +24,8 @@ double BootClockSeconds() {
   clock_gettime(CLOCK_BOOTTIME, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
+
+namespace {
 
 void Sleep(double seconds) {
   timespec ts{static_cast<time_t>(seconds), static_cast<long>((seconds - static_cast<double>(static_cast<time_t>(seconds))) * 1e9)};

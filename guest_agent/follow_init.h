@@ -10,6 +10,9 @@
 
 namespace livecheck::agent {
 
+/// Seconds since boot (CLOCK_BOOTTIME: /proc/uptime's clock, read without /proc).
+double BootClockSeconds();
+
 /// How the agent decides that the booted system has settled.
 struct SettleRule {
   enum class Kind { kAuto, kFile, kNone };

@@ -8,6 +8,7 @@
 
 #include "common/json_fields.h"
 #include "evidence/checks.h"
+#include "evidence/command_check.h"
 #include "reports/flaky_counts.h"
 #include "reports/junit_writer.h"
 #include "reports/phase_statistics.h"
@@ -224,6 +225,27 @@ std::string HazardTable(const RunReport& report) {
          "</table>\n";
 }
 
+// The `run` steps: each command's verdict and what it printed (guest
+// output: escaped, and already bounded by the agent).
+std::string Commands(const RunReport& report) {
+  std::string rows;
+  for (const auto& r : report.results)
+    for (const auto& c : r.checks) {
+      if (!IsCommandCheckName(c.name)) continue;
+      std::string output = c.evidence.is_object() && c.evidence.contains("answer") && c.evidence["answer"].is_object()
+                               ? c.evidence["answer"].value("output", "")
+                               : "";
+      rows += fmt::format("<tr><td>{}</td><td>{}</td><td><code>{}</code></td>{}<td>{}<details><summary>output"
+                          "</summary><pre>{}</pre></details></td></tr>\n",
+                          HtmlEscape(r.scenario), HtmlEscape(r.variant), HtmlEscape(c.name.substr(5)),
+                          Cell(StatusName(c.status), c.summary), HtmlEscape(c.summary), HtmlEscape(output));
+    }
+  if (rows.empty()) return "<p>None.</p>\n";
+  return "<table class=\"commands\">\n<tr><th>scenario</th><th>variant</th><th>command</th><th>result</th>"
+         "<th>why</th></tr>\n" +
+         rows + "</table>\n";
+}
+
 std::string Failures(const RunReport& report) {
   std::string out;
   for (const auto& r : report.results) {
@@ -273,12 +295,13 @@ std::string HtmlReport(const RunReport& report) {
       "<h2>Boot phases (median seconds)</h2>\n"
       "<p>Each segment ends when the guest reports the phase of its colour, in guest uptime. Media without "
       "livecheck's markers have no guest clock: theirs are host seconds since QEMU started, marked "
-      "(host time).</p>\n{}<h2>Hostile machine</h2>\n{}<h2>Failures and retried runs</h2>\n{}"
+      "(host time).</p>\n{}<h2>Hostile machine</h2>\n{}<h2>Commands (run steps)</h2>\n{}"
+      "<h2>Failures and retried runs</h2>\n{}"
       "</body>\n</html>\n",
       kStyle, HtmlEscape(report.started_at), HtmlEscape(report.host.value("hostname", "?")), HtmlEscape(report.accel),
       HtmlEscape(report.accel_reason), HtmlEscape(report.cpu), report.interrupted ? " &middot; <b>INTERRUPTED</b>" : "",
       HtmlEscape(ReferenceLine(report)), report.results.size(), passed, failed, errors, flaky, Matrix(report), FlakyTable(report), PhaseChart(report),
-      HazardTable(report), Failures(report));
+      HazardTable(report), Commands(report), Failures(report));
 }
 
 }  // namespace livecheck

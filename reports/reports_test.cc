@@ -19,6 +19,8 @@ RunReport SampleReport() {
   RunResult pass{.scenario = "guarantees", .variant = "direct", .status = Status::kPass, .wall_seconds = 10,
                  .kernel_entry = "pvh"};
   pass.checks.push_back({"lower-readonly", Status::kPass, "ok", {{"mounts", nlohmann::json::array()}}});
+  pass.checks.push_back({"run: cat /etc/os-release", Status::kPass, "exit status 0",
+                         {{"command", "cat /etc/os-release"}, {"answer", {{"output", "ID=<img src=x>\n"}}}}});
   pass.phases = {{"init", 1.5, 4.0}, {"root-ready", 3.5, 6.0}};
   pass.steps = {{"start", 0.5}, {"wait agent-ready", 6.5}, {"check lower-readonly", 0.25}};
   RunResult fail{.scenario = "guarantees", .variant = "bad<script>", .status = Status::kFail, .wall_seconds = 12};
@@ -130,7 +132,7 @@ TEST(JunitWriterTest, ValidatesAgainstSchemaAndCarriesEvidence) {
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("<error message=\"timed out waiting for phase &apos;root-ready&apos;\">"), std::string::npos);
-  EXPECT_NE(xml.find("tests=\"3\" failures=\"1\" errors=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("tests=\"4\" failures=\"1\" errors=\"1\""), std::string::npos) << xml;
   EXPECT_EQ(xml.find("<script>"), std::string::npos);
 }
 
@@ -145,6 +147,10 @@ TEST(HtmlReportTest, SelfContainedWithMatrixChartAndEscapedGuestText) {
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);
   EXPECT_EQ(html.find("href=\"http"), std::string::npos);
   EXPECT_EQ(html.find('\x07'), std::string::npos);
+  // A run step's command and output, escaped.
+  EXPECT_NE(html.find("<code>cat /etc/os-release</code>"), std::string::npos);
+  EXPECT_NE(html.find("ID=&lt;img src=x&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
 }
 
 // A failed no-disk-writes shows its annotated write map as a table; the

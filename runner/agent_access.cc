@@ -42,6 +42,9 @@ nlohmann::json RootRelative(nlohmann::json files) {
   return files;
 }
 nlohmann::json WorkloadRequest(const std::string& name) { return {{"cmd", "workload"}, {"workload", name}}; }
+nlohmann::json RunCommandRequest(const std::string& command, double timeout_seconds) {
+  return {{"cmd", "run"}, {"command", command}, {"timeout", timeout_seconds}};
+}
 nlohmann::json PlantSecretRequest(const std::string& token, const std::vector<std::string>& paths) {
   return {{"cmd", "plant-secret"}, {"hex", HexEncode(token)}, {"paths", paths}};
 }
@@ -213,6 +216,14 @@ asio::awaitable<void> AgentAccess::GatherDiskFacts(RunContext& ctx, milliseconds
 
 asio::awaitable<nlohmann::json> AgentAccess::Workload(RunContext& ctx, const std::string& name) {
   co_return co_await Ask(ctx, WorkloadRequest(name), kHashTimeout);
+}
+
+// The agent kills the command at its timeout; the host waits that long and
+// the agent's usual margin.
+asio::awaitable<nlohmann::json> AgentAccess::RunCommand(RunContext& ctx, const std::string& command,
+                                                        double timeout_seconds) {
+  co_return co_await Ask(ctx, RunCommandRequest(command, timeout_seconds),
+                         milliseconds(static_cast<int64_t>(timeout_seconds * 1000)) + kAgentTimeout);
 }
 
 asio::awaitable<bool> AgentAccess::PowerOff(RunContext& ctx) {

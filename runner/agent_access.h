@@ -22,6 +22,8 @@ class AgentAccess : public GuestAccess {
   asio::awaitable<nlohmann::json> PlantSecretInTmpfs(RunContext& ctx, const std::string& token) override;
   asio::awaitable<void> GatherDiskFacts(RunContext& ctx, milliseconds timeout) override;
   asio::awaitable<nlohmann::json> Workload(RunContext& ctx, const std::string& name) override;
+  asio::awaitable<nlohmann::json> RunCommand(RunContext& ctx, const std::string& command,
+                                             double timeout_seconds) override;
   asio::awaitable<void> Sync(RunContext&) override { co_return; }
   asio::awaitable<bool> PowerOff(RunContext& ctx) override;
   asio::awaitable<void> SyncIfReady(RunContext&) override { co_return; }

@@ -41,6 +41,10 @@ class GuestAccess {
   virtual asio::awaitable<void> GatherDiskFacts(RunContext& ctx, milliseconds timeout) = 0;
   /// A bench workload's figure.
   virtual asio::awaitable<nlohmann::json> Workload(RunContext& ctx, const std::string& name) = 0;
+  /// A `run` step: `command` by the booted system's /bin/sh, killed after
+  /// `timeout_seconds`; {exit_status, timed_out, output, ...}.
+  virtual asio::awaitable<nlohmann::json> RunCommand(RunContext& ctx, const std::string& command,
+                                                     double timeout_seconds) = 0;
 
   /// A `poweroff` step: flushes what the guest wrote (a shell's sync).
   virtual asio::awaitable<void> Sync(RunContext& ctx) = 0;

@@ -21,4 +21,8 @@ asio::awaitable<nlohmann::json> NoGuestAccess::Workload(RunContext&, const std::
   co_return nlohmann::json();
 }
 
+asio::awaitable<nlohmann::json> NoGuestAccess::RunCommand(RunContext&, const std::string&, double) {
+  co_return nlohmann::json{{"error", unavailable()}};
+}
+
 }  // namespace livecheck

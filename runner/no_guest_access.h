@@ -24,6 +24,8 @@ class NoGuestAccess : public GuestAccess {
   }
   asio::awaitable<void> GatherDiskFacts(RunContext&, milliseconds) override { co_return; }
   asio::awaitable<nlohmann::json> Workload(RunContext& ctx, const std::string& name) override;
+  asio::awaitable<nlohmann::json> RunCommand(RunContext& ctx, const std::string& command,
+                                             double timeout_seconds) override;
   asio::awaitable<void> Sync(RunContext&) override { co_return; }
   asio::awaitable<bool> PowerOff(RunContext&) override { co_return false; }
   asio::awaitable<void> SyncIfReady(RunContext&) override { co_return; }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "evidence/hazard_names.h"
 #include "common/file_util.h"
 #include "evidence/checks.h"
+#include "evidence/command_check.h"
 
 namespace livecheck {
 namespace {
@@ -21,7 +23,11 @@ const std::set<std::string> kTopKeys = {"description",       "variants", "boots"
                                         "timeout",           "internal_disk", "boot_budget", "step",
                                         "internal_disk_bus", "usb",      "iso_boot",  "ram_residue_max",
                                         "internal_disks", "stick_removable", "decoy_stick"};
-const std::set<std::string> kStepKeys = {"wait", "check", "unplug", "sleep", "poweroff", "workload"};
+const std::set<std::string> kStepKeys = {"wait",     "check", "unplug",      "sleep",       "poweroff",
+                                         "workload", "run",   "expect_exit", "expect_output", "timeout"};
+// Keys that qualify a `run` step rather than being an action of their own.
+const std::set<std::string> kRunOptions = {"expect_exit", "expect_output", "timeout"};
+constexpr double kDefaultRunTimeout = 60;
 const std::set<std::string> kWorkloads = {"small-files", "stat-walk",   "seq-write", "seq-read",
                                           "copy-up",     "random-read", "cold-read"};
 
@@ -56,14 +62,46 @@ std::optional<double> Seconds(const toml::node& node, const std::string& key, Pr
   return std::nullopt;
 }
 
+// expect_exit, expect_output and timeout of a `run` step.
+void ParseRunOption(const std::string& k, const toml::node& node, ScenarioStep& step, Problems& problems) {
+  if (k == "timeout") {
+    if (auto v = Seconds(node, k, problems)) step.seconds = *v;
+  } else if (k == "expect_exit") {
+    auto v = node.value_exact<int64_t>();
+    if (!v || *v < 0 || *v > 255) problems.Add(node, "'expect_exit' must be an exit status (0 to 255)");
+    else step.expect_exit = static_cast<int>(*v);
+  } else {
+    auto s = node.value_exact<std::string>();
+    if (!s) {
+      problems.Add(node, "'expect_output' must be a regular expression (a string)");
+      return;
+    }
+    try {
+      if (!IsAcceptablePattern(*s)) throw std::regex_error(std::regex_constants::error_complexity);
+      std::regex check(*s, std::regex::ECMAScript | std::regex_constants::__polynomial);
+      step.expect_output = *s;
+    } catch (const std::regex_error& e) {
+      problems.Add(node, fmt::format("'expect_output' /{}/ is not a regular expression ({})", *s, e.what()));
+    }
+  }
+}
+
 void ParseStep(const toml::table& table, Scenario& scenario, Problems& problems) {
   ScenarioStep step;
   step.where = fmt::format("{}:{}", scenario.file.string(), table.source().begin.line);
   int actions = 0;
+  bool has_run = table.contains("run");
   for (const auto& [key, node] : table) {
     std::string k(key.str());
     if (kStepKeys.count(k) == 0) {
-      problems.Add(node, fmt::format("unknown step key '{}' (expected wait, check, unplug, sleep, poweroff or workload)", k));
+      problems.Add(node, fmt::format("unknown step key '{}' (expected wait, check, unplug, sleep, poweroff, workload "
+                                     "or run)",
+                                     k));
+      continue;
+    }
+    if (kRunOptions.count(k)) {
+      if (!has_run) problems.Add(node, fmt::format("'{}' goes with 'run'", k));
+      else ParseRunOption(k, node, step, problems);
       continue;
     }
     ++actions;
@@ -92,6 +130,12 @@ void ParseStep(const toml::table& table, Scenario& scenario, Problems& problems)
         continue;
       }
       step.arg = *s;
+    } else if (k == "run") {
+      step.kind = ScenarioStep::Kind::kRun;
+      auto s = node.value_exact<std::string>();
+      if (!s || s->empty()) problems.Add(node, "'run' must be a command (a string)");
+      else step.arg = *s;
+      if (!table.contains("timeout")) step.seconds = kDefaultRunTimeout;
     } else if (k == "sleep") {
       step.kind = ScenarioStep::Kind::kSleep;
       if (auto v = Seconds(node, k, problems)) step.seconds = *v;
@@ -101,7 +145,7 @@ void ParseStep(const toml::table& table, Scenario& scenario, Problems& problems)
     }
   }
   if (actions != 1)
-    problems.Add(table, "each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload");
+    problems.Add(table, "each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload, run");
   scenario.steps.push_back(step);
 }
 
@@ -115,6 +159,7 @@ std::string StepLabel(const ScenarioStep& step) {
     case ScenarioStep::Kind::kSleep: return fmt::format("sleep {:g}", step.seconds);
     case ScenarioStep::Kind::kPoweroff: return "poweroff";
     case ScenarioStep::Kind::kWorkload: return "workload " + step.arg;
+    case ScenarioStep::Kind::kRun: return CommandCheckName(step.arg);
   }
   return "step";
 }

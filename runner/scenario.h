@@ -13,11 +13,13 @@ namespace livecheck {
 namespace fs = std::filesystem;
 
 struct ScenarioStep {
-  enum class Kind { kWait, kCheck, kUnplug, kSleep, kPoweroff, kWorkload };
+  enum class Kind { kWait, kCheck, kUnplug, kSleep, kPoweroff, kWorkload, kRun };
   Kind kind = Kind::kWait;
-  std::string arg;       ///< phase name, check name, device ("stick"), workload name
-  double seconds = 0;    ///< kSleep
+  std::string arg;       ///< phase name, check name, device ("stick"), workload name, command
+  double seconds = 0;    ///< kSleep; kRun: the command's timeout
   std::string where;     ///< "file:line"
+  int expect_exit = 0;   ///< kRun
+  std::string expect_output;  ///< kRun: a regex one line of the output must match ("" none)
 };
 
 /// One behaviour to verify, on every variant it applies to.

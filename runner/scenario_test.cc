@@ -50,7 +50,7 @@ TEST(ScenarioTest, ErrorsNameFileLineAndWhat) {
   EXPECT_EQ(r.errors[2],
             "/s/bad.toml:4:9: unknown check 'lower-writable' (expected one of: lower-readonly, upper-tmpfs, union-root, ram-copy, "
             "no-disk-writes, internal-disk-untouched, canary, ram-residue, boot-timing, own-medium)");
-  EXPECT_EQ(r.errors[3], "/s/bad.toml:5:1: each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload");
+  EXPECT_EQ(r.errors[3], "/s/bad.toml:5:1: each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload, run");
 }
 
 TEST(ScenarioTest, BootBudgetInSecondsOrRelativeToTheHost) {
@@ -106,6 +106,36 @@ TEST(ScenarioTest, InternalDiskIsTrueOrAHazard) {
                                                  "(realistic, ext4-dirty-journal, fat-dirty, swap, swap-hibernated, "
                                                  "luks, esp, persistence-decoys, ntfs-hibernated, xfs-dirty-log, "
                                                  "btrfs-log-tree, mdraid-member, lvm-pv)"});
+}
+
+// `run` steps: the command with its expectations; the options go only with
+// `run`, and a bad pattern is an error at its line.
+TEST(ScenarioTest, RunStepsWithTheirExpectations) {
+  auto r = ParseScenario(
+      "[[step]]\nrun = \"cat /etc/os-release\"\nexpect_output = \"^ID=debian$\"\n"
+      "[[step]]\nrun = \"exit 3\"\nexpect_exit = 3\ntimeout = 5\n",
+      "/s/r.toml");
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0];
+  ASSERT_EQ(r.scenario.steps.size(), 2u);
+  const auto& first = r.scenario.steps[0];
+  EXPECT_EQ(first.kind, ScenarioStep::Kind::kRun);
+  EXPECT_EQ(first.arg, "cat /etc/os-release");
+  EXPECT_EQ(first.expect_output, "^ID=debian$");
+  EXPECT_EQ(first.expect_exit, 0);
+  EXPECT_EQ(first.seconds, 60);
+  EXPECT_EQ(r.scenario.steps[1].expect_exit, 3);
+  EXPECT_EQ(r.scenario.steps[1].seconds, 5);
+  EXPECT_EQ(StepLabel(first), "run: cat /etc/os-release");
+  auto errors = [](const std::string& text) { return ParseScenario(text, "/s/e.toml").errors; };
+  EXPECT_EQ(errors("[[step]]\ncheck = \"canary\"\nexpect_exit = 1\n"),
+            std::vector<std::string>{"/s/e.toml:3:15: 'expect_exit' goes with 'run'"});
+  EXPECT_EQ(errors("[[step]]\nrun = \"x\"\nexpect_output = \"[\"\n").size(), 1u);
+  EXPECT_NE(errors("[[step]]\nrun = \"x\"\nexpect_output = \"[\"\n")[0].find("/s/e.toml:3:17: 'expect_output' /[/ is not"),
+            std::string::npos);
+  EXPECT_EQ(errors("[[step]]\nrun = \"x\"\nexpect_exit = 300\n"),
+            std::vector<std::string>{"/s/e.toml:3:15: 'expect_exit' must be an exit status (0 to 255)"});
+  EXPECT_EQ(errors("[[step]]\nrun = \"\"\n"), std::vector<std::string>{"/s/e.toml:2:7: 'run' must be a command (a string)"});
+  EXPECT_EQ(errors("[[step]]\nrun = \"x\"\ncheck = \"canary\"\n").size(), 1u) << "one action per step";
 }
 
 TEST(ScenarioTest, MissingStepsAndMalformedToml) {

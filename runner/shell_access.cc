@@ -44,6 +44,13 @@ nlohmann::json StatFromShell(const std::string& path, const ShellOutput& out) {
   return {{"path", path}, {"exists", out.exit_status == 0}};
 }
 
+nlohmann::json ShellCommandAnswer(const ShellOutput& out, bool timed_out) {
+  return {{"exit_status", timed_out ? -1 : out.exit_status},
+          {"timed_out", timed_out},
+          {"output", out.output},
+          {"output_bytes", out.output.size()}};
+}
+
 std::string TouchCommand(const std::string& path) { return "touch -- " + ShellQuote(path) + " 2>&1"; }
 std::string ExistsCommand(const std::string& path) {
   return "test -e " + ShellQuote(path) + " || test -L " + ShellQuote(path);
@@ -146,6 +153,21 @@ asio::awaitable<void> ShellAccess::GatherDiskFacts(RunContext& ctx, milliseconds
 asio::awaitable<nlohmann::json> ShellAccess::Workload(RunContext&, const std::string& name) {
   throw Error(fmt::format("workload '{}' needs the livecheck agent inside the image", name));
   co_return nlohmann::json();  // unreachable; makes this a coroutine
+}
+
+// The shell cannot kill what it runs: a command past its timeout is
+// reported as such, and the shell stays busy with it.
+asio::awaitable<nlohmann::json> ShellAccess::RunCommand(RunContext& ctx, const std::string& command,
+                                                        double timeout_seconds) {
+  co_await WaitReady(ctx);
+  bool timed_out = false;
+  ShellOutput out;
+  try {
+    out = co_await shell_.Run(command, ctx.Budget(milliseconds(static_cast<int64_t>(timeout_seconds * 1000))));
+  } catch (const ShellError&) {
+    timed_out = true;
+  }
+  co_return ShellCommandAnswer(out, timed_out);
 }
 
 asio::awaitable<void> ShellAccess::Sync(RunContext& ctx) { co_await Shell(ctx, "sync"); }

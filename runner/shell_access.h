@@ -20,6 +20,8 @@ class ShellAccess : public GuestAccess {
   asio::awaitable<nlohmann::json> PlantSecretInTmpfs(RunContext& ctx, const std::string& token) override;
   asio::awaitable<void> GatherDiskFacts(RunContext& ctx, milliseconds timeout) override;
   asio::awaitable<nlohmann::json> Workload(RunContext& ctx, const std::string& name) override;
+  asio::awaitable<nlohmann::json> RunCommand(RunContext& ctx, const std::string& command,
+                                             double timeout_seconds) override;
   asio::awaitable<void> Sync(RunContext& ctx) override;
   asio::awaitable<bool> PowerOff(RunContext&) override { co_return false; }
   asio::awaitable<void> SyncIfReady(RunContext& ctx) override;

@@ -9,6 +9,7 @@ const StepExecutor& ExecutorFor(ScenarioStep::Kind kind) {
   static const SleepStep sleep;
   static const PoweroffStep poweroff;
   static const WorkloadStep workload;
+  static const RunStep run;
   switch (kind) {
     case ScenarioStep::Kind::kWait: return wait;
     case ScenarioStep::Kind::kCheck: return check;
@@ -16,6 +17,7 @@ const StepExecutor& ExecutorFor(ScenarioStep::Kind kind) {
     case ScenarioStep::Kind::kSleep: return sleep;
     case ScenarioStep::Kind::kPoweroff: return poweroff;
     case ScenarioStep::Kind::kWorkload: return workload;
+    case ScenarioStep::Kind::kRun: return run;
   }
   return wait;
 }

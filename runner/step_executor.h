@@ -53,6 +53,13 @@ class WorkloadStep : public StepExecutor {
   asio::awaitable<void> Run(RunContext& ctx, const ScenarioStep& step) const override;
 };
 
+/// `run = COMMAND`: the user's command in the booted system, judged by its
+/// exit status and output (evidence/command_check.h).
+class RunStep : public StepExecutor {
+ public:
+  asio::awaitable<void> Run(RunContext& ctx, const ScenarioStep& step) const override;
+};
+
 /// The executor of a kind of step.
 const StepExecutor& ExecutorFor(ScenarioStep::Kind kind);
 

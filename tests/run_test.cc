@@ -269,6 +269,29 @@ TEST_F(RunTest, HostileMachineDisksAreTracedAndMapped) {
   EXPECT_EQ(status("fixed-stick", "good", "own-medium"), "none") << "not asked for";
 }
 
+// `run` steps: each command's verdict is its own check, named after it, with
+// its output in the evidence; a wrong pattern and a timeout FAIL.
+TEST_F(RunTest, RunStepsJudgeCommandsInTheBootedSystem) {
+  auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/run-steps.toml"}, "run-steps"),
+                       .timeout = std::chrono::minutes(6)});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto report = Report("run-steps");
+  ASSERT_EQ(report["results"].size(), 1u) << r.out << r.err;
+  std::map<std::string, nlohmann::json> checks;
+  for (const auto& c : report["results"][0]["checks"]) checks[c["name"].get<std::string>()] = c;
+  ASSERT_EQ(checks.size(), 4u) << report["results"][0].dump(1);
+  EXPECT_EQ(checks["run: uname -r"]["status"], "PASS") << checks["run: uname -r"].dump();
+  EXPECT_NE(checks["run: uname -r"]["evidence"]["answer"]["output"].get<std::string>().find("-amd64"), std::string::npos);
+  EXPECT_EQ(checks["run: echo to stderr >&2; exit 3"]["status"], "PASS");
+  EXPECT_EQ(checks["run: echo hello"]["status"], "FAIL");
+  EXPECT_EQ(checks["run: echo hello"]["summary"],
+            "exit status 0, but no line of its output matches /^bye$/; last output: hello");
+  EXPECT_EQ(checks["run: sleep 60; echo late"]["status"], "FAIL");
+  EXPECT_EQ(checks["run: sleep 60; echo late"]["summary"], "did not finish within 2 s (killed); last output: ");
+  auto junit = ReadFile(dir_->path() / "run-steps/junit.xml");
+  EXPECT_NE(junit.find("name=\"run: echo hello"), std::string::npos) << junit;
+}
+
 // Run with QEMU's `max` CPU instead of the default TCG model (--cpu): the
 // verdicts do not depend on it, and the report says which one ran. The
 // run's signed evidence bundle verifies with the signer's key only, and

@@ -25,7 +25,7 @@
 namespace livecheck {
 namespace {
 
-// All nine checks; ram-copy last, because it pulls the stick.
+// All nine checks and a `run` step; ram-copy last, because it pulls the stick.
 constexpr const char* kScenario = R"(description = "every check on a user's Debian root"
 variants = ["debian-usb", "debian-toram"]
 internal_disk = true
@@ -50,6 +50,9 @@ check = "internal-disk-untouched"
 check = "no-disk-writes"
 [[step]]
 check = "boot-timing"
+[[step]]
+run = "systemctl is-system-running"
+expect_output = "^(running|degraded)$"
 [[step]]
 check = "ram-copy"
 )";
@@ -182,7 +185,8 @@ boot = "direct"
   std::map<std::string, std::string> good = {
       {"union-root", "PASS"},  {"lower-readonly", "PASS"},          {"upper-tmpfs", "PASS"},
       {"canary", "PASS"},                                           {"internal-disk-untouched", "PASS"},
-      {"no-disk-writes", "PASS"}, {"boot-timing", "PASS"},          {"ram-copy", "PASS"}};
+      {"no-disk-writes", "PASS"}, {"boot-timing", "PASS"},          {"ram-copy", "PASS"},
+      {"run: systemctl is-system-running", "PASS"}};  // the image's own function, through the agent
   auto usb = good;
   usb["ram-copy"] = "FAIL";  // not toram: tested as a control, the stick is needed
   std::map<std::string, std::string> swaps = {

@@ -23,6 +23,8 @@ TEST(UserRootfsTest, ExcludeListIsHonouredInImageAndManifest) {
   WriteFileAtomic(root / "usr/bin/tool", "#!/bin/sh\n", 0755);
   WriteFileAtomic(root / "usr/srcinfo", "kept: only usr/src/ is excluded\n");
   fs::create_symlink("/usr/bin/tool", root / "usr/bin/abs-link");  // packed as is, never followed
+  // A file capability (as ping's cap_net_raw) lives in an extended attribute.
+  RunChecked({.argv = {"setcap", "cap_net_raw+ep", (root / "usr/bin/tool").string()}});
   WriteFileAtomic(dir.path() / "variants.toml", "[variant.mine]\nrootfs = \"root\"\ncompressor = \"xz\"\n");
 
   auto out = dir.path() / "out";
@@ -44,6 +46,12 @@ TEST(UserRootfsTest, ExcludeListIsHonouredInImageAndManifest) {
   for (const auto& e : manifest["rootfs"]) paths.push_back(e["path"]);
   EXPECT_EQ(paths, (std::vector<std::string>{"/etc", "/etc/hostname", "/usr", "/usr/bin", "/usr/bin/abs-link",
                                              "/usr/bin/tool", "/usr/srcinfo"}));
+  // The capability survived: read back from the image by unsquashfs and getcap.
+  auto unpacked = dir.path() / "unpacked";
+  RunChecked({.argv = {"unsquashfs", "-q", "-n", "-d", unpacked.string(), (out / "mine/root.squashfs").string(),
+                       "usr/bin/tool"}});
+  auto caps = RunChecked({.argv = {"getcap", (unpacked / "usr/bin/tool").string()}}).out;
+  EXPECT_NE(caps.find("cap_net_raw=ep"), std::string::npos) << caps;
   // The user's tree is untouched.
   EXPECT_TRUE(fs::exists(root / "sys/kernel/x"));
   EXPECT_EQ(fs::read_symlink(root / "usr/bin/abs-link"), "/usr/bin/tool");
