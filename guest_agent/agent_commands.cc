@@ -208,6 +208,14 @@ std::string UsbSerial(const std::string& sys_path) {
 
 }  // namespace
 
+// Where the device sits in sysfs ("/sys/devices/pci0000:00/0000:00:1f.2/
+// ata3/host2/..."): its controller and port, which its name does not tell.
+std::string SysPath(const std::string& sys_path) {
+  char resolved[PATH_MAX];
+  if (realpath(sys_path.c_str(), resolved) == nullptr) return "";
+  return std::string(resolved).substr(0, 512);
+}
+
 nlohmann::json BlockDevices(const std::string& sys_block, const std::string& mountinfo_path) {
   auto mounts = ParseMountInfo(ReadText(mountinfo_path));
   auto list = nlohmann::json::array();
@@ -235,6 +243,7 @@ nlohmann::json BlockDevices(const std::string& sys_block, const std::string& mou
                     {"removable", trim(ReadText(base + "/removable")) == "1"},
                     {"read_only", trim(ReadText(base + "/ro")) == "1"},
                     {"usb_serial", UsbSerial(base)},
+                    {"sys_path", SysPath(base)},
                     {"mounted_at", mounted}});
   }
   return list;

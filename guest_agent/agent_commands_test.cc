@@ -112,6 +112,7 @@ TEST(AgentCommandsTest, BlockDevicesNameTheUsbSerialOfEachStick) {
   EXPECT_EQ(by_name["sdb1"]["usb_serial"], "");
   EXPECT_EQ(by_name["sdb1"]["mounted_at"], nlohmann::json::array({"/run/initramfs/live"}));
   EXPECT_EQ(by_name["loop0"]["usb_serial"], "");
+  EXPECT_NE(by_name["sda1"]["sys_path"].get<std::string>().find("/usb1/1-1/1-1:1.0/"), std::string::npos);
 }
 
 TEST(AgentBinaryTest, SpeaksLineJsonOverStdio) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "common/json_fields.h"
 #include "evidence/checks.h"
 #include "evidence/hazard_report.h"
@@ -16,11 +18,26 @@
 namespace livecheck {
 namespace {
 
-// The guest's names for the internal disks: for each, the first
-// non-removable disk of its size not taken by an earlier one (the agent
-// lists disks by name, and QEMU attaches them in order).
+// The guest's names for the internal disks. On AHCI the i-th disk is on
+// port 2 + i, which the kernel calls ata(3 + i) in the device's sysfs path
+// (the agent gives it): names follow probe order, which is a race. Else
+// (and for a console shell's list) the first non-removable disk of its size
+// not taken by an earlier one.
 std::vector<std::string> InternalDiskNames(const nlohmann::json& block_devices, const RunRequest& request) {
   std::vector<std::string> names;
+  if (request.scenario.internal_disk_bus == "ahci") {
+    for (size_t i = 0; i < request.internal_disks.size(); ++i) {
+      std::string port = fmt::format("/ata{}/", 3 + i), found;
+      for (const auto& d : block_devices)
+        if (StringField(d, "sys_path").find(port) != std::string::npos && StringField(d, "sys_path").find("/block/") != std::string::npos) {
+          auto name = StringField(d, "name");
+          if (found.empty() || name.size() < found.size()) found = name;  // the disk, not its partitions
+        }
+      names.push_back(found);
+    }
+    if (std::find(names.begin(), names.end(), "") == names.end()) return names;
+    names.clear();
+  }
   for (const auto& image : request.internal_disks) {
     std::error_code ec;
     auto bytes = fs::file_size(image, ec);

@@ -57,11 +57,11 @@ expect_output = "^(running|degraded)$"
 check = "ram-copy"
 )";
 
-// The swapping root's control needs only the checks that see the swap (the
-// others are the same code on the same root as above): no toram copy and no
-// ram-copy hashing of the whole tree under emulation.
-constexpr const char* kSwapScenario = R"(description = "a user's root that swaps on the internal disk"
-variants = ["debian-swaps"]
+// The controls on the same root need only the checks that see the internal
+// disk (the others are the same code on the same root as above): no toram
+// copy and no ram-copy hashing of the whole tree under emulation.
+constexpr const char* kSwapScenario = R"(description = "a user's root that swaps on or writes to the internal disk"
+variants = ["debian-swaps", "debian-writes"]
 internal_disk = true
 timeout = 600
 [[step]]
@@ -112,16 +112,16 @@ fs::path SystemdRoot() {
   return out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);  // its last line
 }
 
-// The same root with an fstab that swaps on the internal disk's swap area,
-// as a careless user's installed system would: hard links, except fstab.
-fs::path SwappingRoot(const fs::path& tree, const fs::path& work) {
-  auto bad = work / "debian-root-swaps";
+// The same root with another fstab, as a careless user's installed system
+// would have: hard links, except fstab (and a mount point).
+fs::path RootWithFstab(const fs::path& tree, const fs::path& bad, const std::string& fstab) {
   if (RunProcess({.argv = {"cp", "-al", tree.string(), bad.string()}, .timeout = std::chrono::minutes(2)}).exit_code != 0) {
     fs::remove_all(bad);
     RunChecked({.argv = {"cp", "-a", tree.string(), bad.string()}, .timeout = std::chrono::minutes(5)});
   }
   fs::remove(bad / "etc/fstab");
-  WriteFileAtomic(bad / "etc/fstab", "LABEL=INTSWAP none swap sw 0 0\n");
+  WriteFileAtomic(bad / "etc/fstab", fstab);
+  fs::create_directories(bad / "mnt/internal");
   return bad;
 }
 
@@ -140,7 +140,10 @@ TEST(UserRootBootTest, DebianSystemdRootGetsEveryCheckThroughTheInitramfsAgent) 
   auto tree = SystemdRoot();
   ASSERT_FALSE(tree.empty()) << "fixtures/third-party/debian-systemd-root.sh failed";
   auto dir = testing::MakeTestDir();
-  auto bad = SwappingRoot(tree, dir.path());
+  // It swaps on the internal disk's swap area; it mounts its ext4 read-write
+  // (the mount writes the superblock).
+  auto bad = RootWithFstab(tree, dir.path() / "debian-root-swaps", "LABEL=INTSWAP none swap sw 0 0\n");
+  auto writes = RootWithFstab(tree, dir.path() / "debian-root-writes", "LABEL=INTERNAL /mnt/internal ext4 rw 0 0\n");
   auto config = dir.path() / "variants.toml";
   // The kernel and its modules (two thirds of the tree) stay out of the
   // squashfs: livecheck's initramfs carries what the boot needs, and
@@ -158,8 +161,13 @@ toram = true
 [variant.debian-swaps]
 rootfs = "{1}"
 boot = "direct"
+[variant.debian-writes]
+rootfs = "{2}"
+boot = "direct"
+# The modules stay out of the squashfs: the initramfs loads ext4 for it.
+extra_modules = ["crc32c_generic", "ext4"]
 )",
-                                      tree.string(), bad.string()));
+                                      tree.string(), bad.string(), writes.string()));
   auto scenario = dir.path() / "every-check.toml";
   WriteFileAtomic(scenario, kScenario);
   auto swap_scenario = dir.path() / "swaps.toml";
@@ -178,7 +186,7 @@ boot = "direct"
   // ram-residue is whatever the system does with freed memory (Debian
   // promises no wiping): a verdict either way, never an ERROR or SKIP.
   for (auto& [variant, checks] : verdicts) {
-    if (variant == "debian-swaps") continue;
+    if (variant == "debian-swaps" || variant == "debian-writes") continue;
     EXPECT_TRUE(checks["ram-residue"] == "PASS" || checks["ram-residue"] == "FAIL") << variant;
     checks.erase("ram-residue");
   }
@@ -194,6 +202,9 @@ boot = "direct"
   EXPECT_EQ(verdicts["debian-usb"], usb) << run.err;
   EXPECT_EQ(verdicts["debian-toram"], good) << run.err;
   EXPECT_EQ(verdicts["debian-swaps"], swaps) << run.err;
+  std::map<std::string, std::string> written = {
+      {"union-root", "PASS"}, {"internal-disk-untouched", "FAIL"}, {"no-disk-writes", "FAIL"}};
+  EXPECT_EQ(verdicts["debian-writes"], written) << run.err;
   // The agent waited for systemd's own verdict on the boot.
   auto console = ReadFile(report_dir / "logs/every-check--debian-toram--r1.console.log");
   EXPECT_NE(console.find("phase=system-settled"), std::string::npos);
