@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "common/guest_pattern.h"
+
 namespace livecheck {
 
 std::string CleanConsoleText(std::string_view raw) {
@@ -89,7 +91,9 @@ bool EndsWithPrompt(std::string_view cleaned, const std::string& prompt_regex) {
   std::string last(newline == std::string_view::npos ? cleaned : cleaned.substr(newline + 1));
   if (last.size() > 512) return false;
   try {
-    return std::regex_search(last, std::regex(prompt_regex));
+    // Breadth-first: the prompt pattern is the user's, the line the guest's.
+    // The prompt pattern is the user's, the line the guest's.
+    return GuestPattern(prompt_regex).Found(last);
   } catch (const std::regex_error&) {
     return false;
   }

@@ -14,4 +14,12 @@ bool IsHostCheck(const std::string& name) {
          name == "own-medium";
 }
 
+std::string StepCheckName(const std::string& kind, const std::string& text) {
+  constexpr size_t kMaxShown = 80;
+  std::string shown = text.size() > kMaxShown ? text.substr(0, kMaxShown) + "..." : text;
+  for (auto& c : shown)
+    if (c == '\n' || c == '\t') c = ' ';
+  return kind + ": " + shown;
+}
+
 }  // namespace livecheck

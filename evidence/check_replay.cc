@@ -3,6 +3,7 @@
 #include "common/json_fields.h"
 #include "evidence/checks.h"
 #include "evidence/command_check.h"
+#include "evidence/console_pattern_check.h"
 #include "evidence/mount_facts.h"
 
 namespace livecheck {
@@ -37,6 +38,7 @@ std::optional<CheckResult> Decide(const CheckResult& c, const std::vector<PhaseT
   if (c.name == "no-disk-writes") return CheckNoDiskWrites(DisksOf(e));
   if (c.name == "own-medium") return CheckOwnMedium(e);
   if (IsCommandCheckName(c.name)) return CheckCommandResult(e);
+  if (IsConsolePatternCheckName(c.name)) return CheckConsolePattern(e);
   if (c.name == "internal-disk-untouched" && e.is_object() && e.contains("per_disk")) {
     std::vector<CheckResult> each;
     std::vector<std::string> drives;

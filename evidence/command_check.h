@@ -21,11 +21,6 @@ bool IsCommandCheckName(const std::string& name);
 nlohmann::json CommandEvidence(const std::string& command, int expect_exit, const std::string& expect_output,
                                double timeout_seconds, const nlohmann::json& answer);
 
-/// Whether `pattern` is one livecheck compiles: at most 256 characters, its
-/// repeat counts multiplying to at most 10000 (std::regex builds states
-/// for each repeat).
-bool IsAcceptablePattern(const std::string& pattern);
-
 /// PASS when it finished in time with the expected exit status and, when
 /// the step gives a pattern, a line of its output matches it (ECMAScript
 /// regex without backreferences, matched breadth-first; each line searched

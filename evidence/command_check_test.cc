@@ -39,9 +39,6 @@ TEST(CommandCheckTest, UntrustedOutputAndBadAnswers) {
   EXPECT_EQ(CheckCommandResult("garbage").status, Status::kFail);
   EXPECT_EQ(CommandCheckName(std::string(100, 'y') + "\n").size(), std::string("run: ").size() + 83);
   EXPECT_TRUE(IsCommandCheckName("run: uname -r"));
-  EXPECT_FALSE(IsAcceptablePattern("(a{1000}){1000}{1000}"));
-  EXPECT_FALSE(IsAcceptablePattern(std::string(300, 'a')));
-  EXPECT_TRUE(IsAcceptablePattern("^[0-9]{1,3}\\.[0-9]{1,3}$"));
   EXPECT_FALSE(IsCommandCheckName("canary"));
 }
 

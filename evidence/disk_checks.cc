@@ -102,6 +102,11 @@ CheckResult CheckInternalDiskUntouched(const DiskEvidence& disk, const std::stri
                        evidence);
     for (const auto& t : Objects(on_disk)) {
       auto e = MountEventFromJson(t);
+      if (e.source == "block-devices")
+        return Verdict("internal-disk-untouched", false,
+                       fmt::format("/dev/{} was activated ({}): {}, in the guest's block devices", e.device, e.fs,
+                                   e.message.substr(0, 160)),
+                       evidence);
       std::string when = e.seconds < 0 ? "" : fmt::format(" at {:.2f} s", e.seconds);
       return Verdict("internal-disk-untouched", false,
                      fmt::format("/dev/{} {} ({}){}, kernel log: \"{}\"", e.device,

@@ -1,5 +1,6 @@
 #include "evidence/disk_checks.h"
 #include "evidence/mount_trace.h"
+#include "evidence/stacked_devices.h"
 
 #include "common/testing.h"
 
@@ -58,6 +59,22 @@ TEST(DiskChecksTest, InternalDiskUntouchedSeesAnUndoneMountInTheTrace) {
                        "ordered data mode.\"");
   EXPECT_EQ(r.evidence["trace"].size(), 2u) << "only the internal disk's events";
   EXPECT_EQ(CheckInternalDiskUntouched(disk, "sdc", {Mount("/", "overlay", "rw")}, none, trace).status, Status::kPass);
+}
+
+// An LVM volume group on the internal disk activated (the kernel logs
+// nothing): seen in the guest's block devices, and a FAIL on its disk only.
+TEST(DiskChecksTest, InternalDiskUntouchedSeesAnActivatedVolume) {
+  DiskEvidence disk{.drive = "internal", .hash_before = "h", .hash_after = "h"};
+  nlohmann::json stacked;
+  NoteStackedDevices(stacked, nlohmann::json::parse(
+                                  R"([{"name": "dm-0", "slaves": ["sdb1"], "dm_name": "suspectvg-data", "dm_uuid": "LVM-x"}])"));
+  nlohmann::json trace = nlohmann::json::array();
+  for (const auto& e : StackedDeviceEvents(stacked)) trace.push_back(ToJson(e));
+  auto none = nlohmann::json::array();
+  auto r = CheckInternalDiskUntouched(disk, "sdb", none, none, trace);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.summary, "/dev/sdb1 was activated (lvm): dm-0 'suspectvg-data' (lvm) is built on it, in the guest's block devices");
+  EXPECT_EQ(CheckInternalDiskUntouched(disk, "sda", none, none, trace).status, Status::kPass);
 }
 
 }  // namespace

@@ -17,9 +17,9 @@ DiskEvidence DiskEvidenceAfterRun(const std::string& drive, const fs::path& imag
     // The image is raw (vm_session.cc's overlays say -F raw): its bytes are
     // the "before", the overlay file's bytes at each mapped offset the "after".
     if (!allocation.mapping.empty()) {
-      auto before = FileDiskReader(image.string());
+      auto before = FileByteReader(image.string());
       e.written = AnnotateWrites(allocation.mapping, DiskLayoutOf(before, fs::file_size(image)), before,
-                                 FileDiskReader(overlay.string()));
+                                 FileByteReader(overlay.string()));
     }
   }
   if (blockstats.is_array())

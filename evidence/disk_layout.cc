@@ -1,8 +1,5 @@
 #include "evidence/disk_layout.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <memory>
 #include <string_view>
@@ -18,12 +15,6 @@ constexpr uint64_t kLbaBytes = 512;
 constexpr uint64_t kMaxGroups = 4096;
 constexpr uint32_t kMaxGptEntries = 256;
 
-uint64_t Le(const std::string& b, size_t at, int bytes) {
-  uint64_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | (at + i < b.size() ? static_cast<uint8_t>(b[at + i]) : 0);
-  return v;
-}
-
 uint64_t Be(const std::string& b, size_t at, int bytes) {
   uint64_t v = 0;
   for (int i = 0; i < bytes; ++i) v = (v << 8) | (at + i < b.size() ? static_cast<uint8_t>(b[at + i]) : 0);
@@ -33,7 +24,7 @@ uint64_t Be(const std::string& b, size_t at, int bytes) {
 // Safe views into bytes that may be shorter than a structure claims.
 std::string Bytes(const std::string& b, size_t at, size_t n) { return at >= b.size() ? "" : b.substr(at, n); }
 bool HasAt(const std::string& b, size_t at, std::string_view what) { return Bytes(b, at, what.size()) == what; }
-uint8_t Byte(const std::string& b, size_t at) { return static_cast<uint8_t>(Le(b, at, 1)); }
+uint8_t Byte(const std::string& b, size_t at) { return static_cast<uint8_t>(LittleEndian(b, at, 1)); }
 
 std::string Printable(const std::string& raw) {
   std::string out;
@@ -55,24 +46,24 @@ struct Partition {
 std::string GptName(const std::string& entry) {
   std::string name;
   for (size_t i = 56; i + 1 < 128 && i + 1 < entry.size(); i += 2) {
-    uint16_t c = static_cast<uint16_t>(Le(entry, i, 2));
+    uint16_t c = static_cast<uint16_t>(LittleEndian(entry, i, 2));
     if (c == 0) break;
     name += c < 0x80 ? static_cast<char>(c) : '?';
   }
   return Printable(name);
 }
 
-void AddGpt(const DiskReader& read, uint64_t disk_bytes, std::vector<DiskRegion>& out, std::vector<Partition>& parts) {
+void AddGpt(const ByteReader& read, uint64_t disk_bytes, std::vector<DiskRegion>& out, std::vector<Partition>& parts) {
   auto header = read(kLbaBytes, kLbaBytes);
   if (!HasAt(header, 0, "EFI PART")) return;
   out.push_back({"GPT header", kLbaBytes, kLbaBytes});
-  uint64_t entries_lba = Le(header, 72, 8);
-  uint32_t count = std::min<uint32_t>(static_cast<uint32_t>(Le(header, 80, 4)), kMaxGptEntries);
-  uint32_t size = static_cast<uint32_t>(Le(header, 84, 4));
+  uint64_t entries_lba = LittleEndian(header, 72, 8);
+  uint32_t count = std::min<uint32_t>(static_cast<uint32_t>(LittleEndian(header, 80, 4)), kMaxGptEntries);
+  uint32_t size = static_cast<uint32_t>(LittleEndian(header, 84, 4));
   if (size < 128 || size > 4096 || entries_lba == 0 || entries_lba > disk_bytes / kLbaBytes) return;
   uint64_t table_bytes = uint64_t{count} * size;
   out.push_back({"GPT partition entries", entries_lba * kLbaBytes, (table_bytes + kLbaBytes - 1) / kLbaBytes * kLbaBytes});
-  uint64_t backup_lba = Le(header, 32, 8);
+  uint64_t backup_lba = LittleEndian(header, 32, 8);
   if (backup_lba > 0 && backup_lba < disk_bytes / kLbaBytes) {
     out.push_back({"backup GPT header", backup_lba * kLbaBytes, kLbaBytes});
     uint64_t table_sectors = (table_bytes + kLbaBytes - 1) / kLbaBytes;
@@ -82,14 +73,14 @@ void AddGpt(const DiskReader& read, uint64_t disk_bytes, std::vector<DiskRegion>
   auto table = read(entries_lba * kLbaBytes, table_bytes);
   for (uint32_t i = 0; i < count && (i + 1) * size <= table.size(); ++i) {
     auto entry = Bytes(table, i * size, size);
-    uint64_t first = Le(entry, 32, 8), last = Le(entry, 40, 8);
-    if (Le(entry, 0, 8) == 0 && Le(entry, 8, 8) == 0) continue;  // unused entry
+    uint64_t first = LittleEndian(entry, 32, 8), last = LittleEndian(entry, 40, 8);
+    if (LittleEndian(entry, 0, 8) == 0 && LittleEndian(entry, 8, 8) == 0) continue;  // unused entry
     if (last < first || last >= disk_bytes / kLbaBytes) continue;
     parts.push_back({static_cast<int>(i + 1), first * kLbaBytes, (last - first + 1) * kLbaBytes, GptName(entry)});
   }
 }
 
-void AddPartitionTable(const DiskReader& read, uint64_t disk_bytes, std::vector<DiskRegion>& out,
+void AddPartitionTable(const ByteReader& read, uint64_t disk_bytes, std::vector<DiskRegion>& out,
                        std::vector<Partition>& parts) {
   auto mbr = read(0, kLbaBytes);
   if (Byte(mbr, 510) != 0x55 || Byte(mbr, 511) != 0xaa) return;
@@ -98,7 +89,7 @@ void AddPartitionTable(const DiskReader& read, uint64_t disk_bytes, std::vector<
   for (int i = 0; i < 4; ++i) {
     size_t at = 446 + 16 * i;
     uint8_t type = Byte(mbr, at + 4);
-    uint64_t start = Le(mbr, at + 8, 4), sectors = Le(mbr, at + 12, 4);
+    uint64_t start = LittleEndian(mbr, at + 8, 4), sectors = LittleEndian(mbr, at + 12, 4);
     if (type == 0xee) protective = true;
     if (type == 0 || sectors == 0 || type == 0x05 || type == 0x0f || type == 0xee) continue;
     if ((start + sectors) * kLbaBytes > disk_bytes) continue;
@@ -135,13 +126,13 @@ void AddExt4Journal(const std::string& sb, const Ext4& fs, uint64_t base, const 
                     std::vector<DiskRegion>& out) {
   if (Byte(sb, 0xfd) != 1) return;  // EXT3_JNL_BACKUP_BLOCKS
   std::string iblock = Bytes(sb, 0x10c, 60);
-  if (Le(iblock, 0, 2) != 0xf30a || Le(iblock, 6, 2) != 0) return;  // only a depth-0 extent tree
-  uint64_t entries = std::min<uint64_t>(Le(iblock, 2, 2), 4);
+  if (LittleEndian(iblock, 0, 2) != 0xf30a || LittleEndian(iblock, 6, 2) != 0) return;  // only a depth-0 extent tree
+  uint64_t entries = std::min<uint64_t>(LittleEndian(iblock, 2, 2), 4);
   bool first = true;
   for (uint64_t i = 0; i < entries; ++i) {
     size_t at = 12 + 12 * i;
-    uint64_t length = Le(iblock, at + 4, 2) & 0x7fff;
-    uint64_t start = (Le(iblock, at + 6, 2) << 32) | Le(iblock, at + 8, 4);
+    uint64_t length = LittleEndian(iblock, at + 4, 2) & 0x7fff;
+    uint64_t start = (LittleEndian(iblock, at + 6, 2) << 32) | LittleEndian(iblock, at + 8, 4);
     if (length == 0 || start + length > fs.blocks) continue;
     uint64_t offset = base + start * fs.block;
     if (first) {
@@ -152,20 +143,20 @@ void AddExt4Journal(const std::string& sb, const Ext4& fs, uint64_t base, const 
   }
 }
 
-void AddExt4(const DiskReader& read, uint64_t base, uint64_t bytes, const std::string& prefix,
+void AddExt4(const ByteReader& read, uint64_t base, uint64_t bytes, const std::string& prefix,
              std::vector<DiskRegion>& out) {
   auto sb = read(base + 1024, 1024);
   Ext4 fs;
-  fs.block = 1024ull << std::min<uint64_t>(Le(sb, 0x18, 4), 6);
-  fs.first_data_block = Le(sb, 0x14, 4);
-  fs.blocks = Le(sb, 0x04, 4);
-  fs.blocks_per_group = Le(sb, 0x20, 4);
-  fs.inodes_per_group = Le(sb, 0x28, 4);
-  fs.inode_size = Le(sb, 0x58, 2);
-  fs.reserved_gdt = Le(sb, 0xce, 2);
-  fs.sparse_super = Le(sb, 0x64, 4) & 0x1;
-  bool is64 = Le(sb, 0x60, 4) & 0x80;
-  if (is64) fs.desc_size = std::max<uint64_t>(Le(sb, 0xfe, 2), 32);
+  fs.block = 1024ull << std::min<uint64_t>(LittleEndian(sb, 0x18, 4), 6);
+  fs.first_data_block = LittleEndian(sb, 0x14, 4);
+  fs.blocks = LittleEndian(sb, 0x04, 4);
+  fs.blocks_per_group = LittleEndian(sb, 0x20, 4);
+  fs.inodes_per_group = LittleEndian(sb, 0x28, 4);
+  fs.inode_size = LittleEndian(sb, 0x58, 2);
+  fs.reserved_gdt = LittleEndian(sb, 0xce, 2);
+  fs.sparse_super = LittleEndian(sb, 0x64, 4) & 0x1;
+  bool is64 = LittleEndian(sb, 0x60, 4) & 0x80;
+  if (is64) fs.desc_size = std::max<uint64_t>(LittleEndian(sb, 0xfe, 2), 32);
   if (fs.blocks_per_group == 0 || fs.blocks * fs.block > bytes || fs.inode_size == 0) return;
   uint64_t groups = std::min((fs.blocks - fs.first_data_block + fs.blocks_per_group - 1) / fs.blocks_per_group, kMaxGroups);
   uint64_t gdt_blocks = (groups * fs.desc_size + fs.block - 1) / fs.block;
@@ -185,7 +176,7 @@ void AddExt4(const DiskReader& read, uint64_t base, uint64_t bytes, const std::s
   auto gdt = read(base + (fs.first_data_block + 1) * fs.block, gdt_blocks * fs.block);
   for (uint64_t g = 0; g < groups && (g + 1) * fs.desc_size <= gdt.size(); ++g) {
     size_t at = g * fs.desc_size;
-    auto field = [&](size_t lo, size_t hi) { return Le(gdt, at + lo, 4) | (is64 ? Le(gdt, at + hi, 4) << 32 : 0); };
+    auto field = [&](size_t lo, size_t hi) { return LittleEndian(gdt, at + lo, 4) | (is64 ? LittleEndian(gdt, at + hi, 4) << 32 : 0); };
     uint64_t block_bitmap = field(0x0, 0x20), inode_bitmap = field(0x4, 0x24), inode_table = field(0x8, 0x28);
     if (block_bitmap && block_bitmap < fs.blocks)
       out.push_back({prefix + fmt::format(": block bitmap (group {})", g), base + block_bitmap * fs.block, fs.block, 1});
@@ -200,9 +191,9 @@ void AddExt4(const DiskReader& read, uint64_t base, uint64_t bytes, const std::s
 
 void AddFat(const std::string& boot, uint64_t base, uint64_t bytes, const std::string& prefix,
             std::vector<DiskRegion>& out) {
-  uint64_t sector = Le(boot, 11, 2), reserved = Le(boot, 14, 2), fats = Byte(boot, 16);
-  uint64_t root_entries = Le(boot, 17, 2), fat_sectors = Le(boot, 22, 2);
-  if (fat_sectors == 0) fat_sectors = Le(boot, 36, 4);
+  uint64_t sector = LittleEndian(boot, 11, 2), reserved = LittleEndian(boot, 14, 2), fats = Byte(boot, 16);
+  uint64_t root_entries = LittleEndian(boot, 17, 2), fat_sectors = LittleEndian(boot, 22, 2);
+  if (fat_sectors == 0) fat_sectors = LittleEndian(boot, 36, 4);
   if (sector < 512 || sector > 4096 || fats == 0 || fats > 4 || (reserved + fats * fat_sectors) * sector > bytes) return;
   out.push_back({prefix + ": boot sector", base, sector, 1});
   if (reserved > 1) out.push_back({prefix + ": reserved sectors", base + sector, (reserved - 1) * sector, 1});
@@ -215,7 +206,7 @@ void AddFat(const std::string& boot, uint64_t base, uint64_t bytes, const std::s
   if (at < base + bytes) out.push_back({prefix + ": data clusters", at, base + bytes - at, 1});
 }
 
-std::string AddFileSystem(const DiskReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
+std::string AddFileSystem(const ByteReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
                           std::vector<DiskRegion>& out, int nesting = 0);
 
 // XFS (big-endian): a header in each allocation group (superblock or its
@@ -243,17 +234,17 @@ void AddXfs(const std::string& sb, uint64_t base, uint64_t bytes, const std::str
 // md RAID metadata 1.1 (at the start) or 1.2 (4 KiB in): the superblock,
 // the write-intent bitmap when there is one, and the member's data area,
 // whose own file system is named inside it.
-bool AddMdMember(const DiskReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
+bool AddMdMember(const ByteReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
                  std::vector<DiskRegion>& out, int nesting) {
   for (uint64_t sb_at : {uint64_t{4096}, uint64_t{0}}) {
     auto sb = read(base + sb_at, 1024);
-    if (Le(sb, 0, 4) != 0xa92b4efc || Le(sb, 4, 4) != 1) continue;
+    if (LittleEndian(sb, 0, 4) != 0xa92b4efc || LittleEndian(sb, 4, 4) != 1) continue;
     auto prefix = fmt::format("{} md '{}'", partition, Printable(Bytes(sb, 32, 32)));
-    uint64_t data_offset = Le(sb, 128, 8) * 512, data_size = Le(sb, 136, 8) * 512;
+    uint64_t data_offset = LittleEndian(sb, 128, 8) * 512, data_size = LittleEndian(sb, 136, 8) * 512;
     out.push_back({prefix, base, bytes, 0});
     out.push_back({prefix + ": md superblock", base + sb_at, 1024, 1});
-    int64_t bitmap = static_cast<int32_t>(Le(sb, 96, 4));
-    if ((Le(sb, 8, 4) & 1) && bitmap > 0 && sb_at + bitmap * 512 < data_offset)
+    int64_t bitmap = static_cast<int32_t>(LittleEndian(sb, 96, 4));
+    if ((LittleEndian(sb, 8, 4) & 1) && bitmap > 0 && sb_at + bitmap * 512 < data_offset)
       out.push_back({prefix + ": md write-intent bitmap", base + sb_at + bitmap * 512,
                      data_offset - sb_at - bitmap * 512, 1});
     if (data_offset > sb_at && data_offset < bytes && data_size > 0)
@@ -267,25 +258,25 @@ bool AddMdMember(const DiskReader& read, uint64_t base, uint64_t bytes, const st
 // An LVM2 physical volume: the label (in one of the first four sectors),
 // the metadata area (text naming the volume group) and the extents, where
 // the first logical volume's file system starts when it was created first.
-bool AddLvmPvRegions(const DiskReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
+bool AddLvmPvRegions(const ByteReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
               std::vector<DiskRegion>& out, int nesting) {
   auto head = read(base, 2048);
   for (uint64_t sector = 0; sector < 4; ++sector) {
     size_t at = sector * 512;
     if (!HasAt(head, at, "LABELONE") || !HasAt(head, at + 24, "LVM2 001")) continue;
-    size_t pv = at + Le(head, at + 20, 4);
+    size_t pv = at + LittleEndian(head, at + 20, 4);
     // After the PV's UUID (32) and size (8): data areas, a zero entry, then
     // metadata areas, a zero entry; each {offset, size}, in bytes.
     size_t loc = pv + 40;
     uint64_t data_offset = 0, mda_offset = 0, mda_size = 0;
-    for (int i = 0; i < 8 && Le(head, loc, 8) != 0; ++i, loc += 16)
-      if (i == 0) data_offset = Le(head, loc, 8);
+    for (int i = 0; i < 8 && LittleEndian(head, loc, 8) != 0; ++i, loc += 16)
+      if (i == 0) data_offset = LittleEndian(head, loc, 8);
     loc += 16;
-    if (Le(head, loc, 8) != 0) mda_offset = Le(head, loc, 8), mda_size = Le(head, loc + 8, 8);
+    if (LittleEndian(head, loc, 8) != 0) mda_offset = LittleEndian(head, loc, 8), mda_size = LittleEndian(head, loc + 8, 8);
     std::string vg;
     if (mda_offset && mda_offset < bytes) {
       auto mda = read(base + mda_offset, 512);
-      uint64_t text = Le(mda, 40, 8);  // the first raw_locn's offset from the area's start
+      uint64_t text = LittleEndian(mda, 40, 8);  // the first raw_locn's offset from the area's start
       if (text > 0 && text < mda_size) {
         auto metadata = read(base + mda_offset + text, 256);
         vg = Printable(metadata.substr(0, metadata.find(" {")));
@@ -304,7 +295,7 @@ bool AddLvmPvRegions(const DiskReader& read, uint64_t base, uint64_t bytes, cons
 
 // Names the file system at `base` and adds its structures; containers (md,
 // LVM) name the file system inside them, to a bounded depth.
-std::string AddFileSystem(const DiskReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
+std::string AddFileSystem(const ByteReader& read, uint64_t base, uint64_t bytes, const std::string& partition,
                           std::vector<DiskRegion>& out, int nesting) {
   // Containers first: a member keeps whatever an earlier file system left
   // beside its own superblock.
@@ -313,7 +304,7 @@ std::string AddFileSystem(const DiskReader& read, uint64_t base, uint64_t bytes,
     return partition;
   auto head = read(base, 4096);
   auto sb = read(base + 1024, 1024);
-  if (Le(sb, 0x38, 2) == 0xef53) {
+  if (LittleEndian(sb, 0x38, 2) == 0xef53) {
     auto prefix = fmt::format("{} ext4 '{}'", partition, Printable(Bytes(sb, 0x78, 16)));
     out.push_back({prefix, base, bytes, 0});
     AddExt4(read, base, bytes, prefix, out);
@@ -337,7 +328,7 @@ std::string AddFileSystem(const DiskReader& read, uint64_t base, uint64_t bytes,
     return prefix;
   }
   if (Byte(head, 510) == 0x55 && Byte(head, 511) == 0xaa && (HasAt(head, 54, "FAT") || HasAt(head, 82, "FAT"))) {
-    bool fat32 = Le(head, 22, 2) == 0;
+    bool fat32 = LittleEndian(head, 22, 2) == 0;
     auto prefix = fmt::format("{} FAT '{}'", partition, Printable(Bytes(head, fat32 ? 71 : 43, 11)));
     out.push_back({prefix, base, bytes, 0});
     AddFat(head, base, bytes, prefix, out);
@@ -369,7 +360,7 @@ std::string AddFileSystem(const DiskReader& read, uint64_t base, uint64_t bytes,
 
 }  // namespace
 
-std::vector<DiskRegion> DiskLayoutOf(const DiskReader& read, uint64_t disk_bytes) {
+std::vector<DiskRegion> DiskLayoutOf(const ByteReader& read, uint64_t disk_bytes) {
   std::vector<DiskRegion> out;
   std::vector<Partition> parts;
   AddPartitionTable(read, disk_bytes, out, parts);
@@ -406,31 +397,6 @@ std::vector<uint64_t> RegionBoundariesIn(const std::vector<DiskRegion>& layout, 
   std::sort(cuts.begin(), cuts.end());
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   return cuts;
-}
-
-DiskReader FileDiskReader(const std::string& path) {
-  auto fd = std::shared_ptr<int>(new int(open(path.c_str(), O_RDONLY | O_CLOEXEC)), [](int* p) {
-    if (*p >= 0) close(*p);
-    delete p;
-  });
-  return [fd](uint64_t offset, size_t length) {
-    std::string out(length, '\0');
-    size_t done = 0;
-    while (*fd >= 0 && done < length) {
-      ssize_t n = pread(*fd, out.data() + done, length - done, static_cast<off_t>(offset + done));
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    out.resize(done);
-    return out;
-  };
-}
-
-DiskReader BytesDiskReader(std::string bytes) {
-  auto data = std::make_shared<const std::string>(std::move(bytes));
-  return [data](uint64_t offset, size_t length) {
-    return offset >= data->size() ? std::string() : data->substr(offset, length);
-  };
 }
 
 }  // namespace livecheck

@@ -8,14 +8,12 @@
 // Read from the image's own bytes through a reader, so it is a pure function
 // of those bytes and needs no tool and no mount.
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
-namespace livecheck {
+#include "common/byte_reader.h"
 
-/// Reads `length` bytes at `offset` of a disk (fewer past its end).
-using DiskReader = std::function<std::string(uint64_t offset, size_t length)>;
+namespace livecheck {
 
 /// One named range of a disk, in disk bytes.
 struct DiskRegion {
@@ -26,7 +24,7 @@ struct DiskRegion {
 };
 
 /// Every region livecheck can name on a disk of `disk_bytes` bytes.
-std::vector<DiskRegion> DiskLayoutOf(const DiskReader& read, uint64_t disk_bytes);
+std::vector<DiskRegion> DiskLayoutOf(const ByteReader& read, uint64_t disk_bytes);
 
 /// The name of the most specific region holding `offset` ("unpartitioned"
 /// when none does).
@@ -35,9 +33,5 @@ std::string RegionNameAt(const std::vector<DiskRegion>& layout, uint64_t offset)
 /// Where the names change inside [offset, offset + length): the offsets at
 /// which a region starts or ends, sorted, without the two ends.
 std::vector<uint64_t> RegionBoundariesIn(const std::vector<DiskRegion>& layout, uint64_t offset, uint64_t length);
-
-/// A reader over a file (pread), and one over bytes held in memory (tests).
-DiskReader FileDiskReader(const std::string& path);
-DiskReader BytesDiskReader(std::string bytes);
 
 }  // namespace livecheck

@@ -26,7 +26,7 @@ uint64_t FirstNumberAfter(const std::string& text, const std::string& pattern) {
 TEST(DiskLayoutTest, NamesWhatTheToolsSeeOnTheRealisticDisk) {
   auto dir = testing::MakeTestDir();
   auto image = EnsureInternalDiskImage(dir.path());
-  auto layout = DiskLayoutOf(FileDiskReader(image.string()), kInternalDiskBytes);
+  auto layout = DiskLayoutOf(FileByteReader(image.string()), kInternalDiskBytes);
   EXPECT_EQ(RegionNameAt(layout, 0), "MBR");
   EXPECT_EQ(RegionNameAt(layout, 600), "unpartitioned");
 
@@ -74,7 +74,7 @@ TEST(DiskLayoutTest, NamesWhatTheToolsSeeOnTheRealisticDisk) {
 TEST(DiskLayoutTest, NamesGptPartitionsAndTheirLabels) {
   auto dir = testing::MakeTestDir();
   auto image = EnsureHazardDisk(dir.path(), "persistence-decoys");
-  auto layout = DiskLayoutOf(FileDiskReader(image.string()), kInternalDiskBytes);
+  auto layout = DiskLayoutOf(FileByteReader(image.string()), kInternalDiskBytes);
   auto table = nlohmann::json::parse(RunChecked({.argv = {"sfdisk", "--json", image.string()}}).out);
   auto parts = table["partitiontable"]["partitions"];
   ASSERT_EQ(parts.size(), 3u);
@@ -95,7 +95,7 @@ TEST(DiskLayoutTest, NamesTheOtherHazards) {
   auto dir = testing::MakeTestDir();
   auto at = [&](const std::string& hazard, uint64_t offset) {
     auto image = EnsureHazardDisk(dir.path(), hazard);
-    return RegionNameAt(DiskLayoutOf(FileDiskReader(image.string()), kInternalDiskBytes), offset);
+    return RegionNameAt(DiskLayoutOf(FileByteReader(image.string()), kInternalDiskBytes), offset);
   };
   EXPECT_EQ(at("swap-hibernated", L::kSwapOffset + 4090), "p2 swap (hibernation image) 'INTSWAP': swap header");
   EXPECT_EQ(at("swap", (1u << 20) + 10), "p1 swap 'SWAP': swap header");
@@ -108,20 +108,20 @@ TEST(DiskLayoutTest, NamesTheOtherHazards) {
 // or nothing, never a crash or a region past the disk's end.
 TEST(DiskLayoutTest, SurvivesGarbage) {
   std::string zeros(1 << 20, '\0');
-  EXPECT_EQ(RegionNameAt(DiskLayoutOf(BytesDiskReader(zeros), zeros.size()), 4096), "whole disk");
+  EXPECT_EQ(RegionNameAt(DiskLayoutOf(MemoryByteReader(zeros), zeros.size()), 4096), "whole disk");
   std::string mbr(512, '\0');
   mbr[510] = '\x55', mbr[511] = '\xaa';
   mbr[446 + 4] = '\xee';  // protective MBR, no GPT behind it
-  EXPECT_EQ(DiskLayoutOf(BytesDiskReader(mbr), 1 << 20).size(), 1u);
+  EXPECT_EQ(DiskLayoutOf(MemoryByteReader(mbr), 1 << 20).size(), 1u);
   std::string huge = mbr;
   huge[446 + 4] = '\x83';
   huge[446 + 8] = 1;
   huge[446 + 12] = '\xff', huge[446 + 13] = '\xff', huge[446 + 14] = '\xff', huge[446 + 15] = '\x7f';
-  for (const auto& r : DiskLayoutOf(BytesDiskReader(huge), 1 << 20)) EXPECT_LE(r.offset + r.length, 1u << 20) << r.name;
+  for (const auto& r : DiskLayoutOf(MemoryByteReader(huge), 1 << 20)) EXPECT_LE(r.offset + r.length, 1u << 20) << r.name;
   std::string noise;
   for (int i = 0; i < (1 << 16); ++i) noise += static_cast<char>((i * 2654435761u) >> 13);
   noise[510] = '\x55', noise[511] = '\xaa';
-  EXPECT_NO_THROW(DiskLayoutOf(BytesDiskReader(noise), 1 << 30));
+  EXPECT_NO_THROW(DiskLayoutOf(MemoryByteReader(noise), 1 << 30));
 }
 
 TEST(DiskLayoutTest, BoundariesSplitARange) {

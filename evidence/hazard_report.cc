@@ -25,7 +25,12 @@ nlohmann::json HazardReport(const std::vector<AttachedDisk>& disks, const std::v
       regions = WrittenRegionNames(it->written);
       changed = it->overlay_allocated_bytes != 0 || it->hash_before != it->hash_after || it->wr_operations != 0;
     }
-    std::string touched = written != 0 || changed ? "written" : !events.empty() ? "mounted" : read != 0 ? "read" : "untouched";
+    bool only_activated = std::all_of(events.begin(), events.end(),
+                                      [](const nlohmann::json& e) { return StringField(e, "event") == "activated"; });
+    std::string touched = written != 0 || changed ? "written"
+                          : !events.empty()       ? (only_activated ? "activated" : "mounted")
+                          : read != 0             ? "read"
+                                                  : "untouched";
     report.push_back({{"drive", disk.drive},
                       {"hazard", disk.hazard},
                       {"guest_name", disk.guest_name},

@@ -22,9 +22,9 @@ struct AttachedDisk {
 /// {drive, hazard, guest_name, touched, read_bytes, written_bytes, events[],
 /// written_regions[]} per disk. `trace` is the run's mount trace (MountEvent
 /// JSON), `counters` the last block-counter sample (BlockCounterSample).
-/// touched: "written" (writes or changed bytes), else "mounted" (any trace
-/// event: mounted, journal replay, swap, assembly), else "read", else
-/// "untouched".
+/// touched: "written" (writes or changed bytes), else "mounted" (a trace
+/// event: mounted, journal replay, swap), else "activated" (only md,
+/// LVM or dm-crypt built on it), else "read", else "untouched".
 nlohmann::json HazardReport(const std::vector<AttachedDisk>& disks, const std::vector<DiskEvidence>& evidence,
                             const nlohmann::json& trace, const nlohmann::json& counters);
 

@@ -25,12 +25,15 @@ TEST(HazardReportTest, SaysHowFarTheGuestWentWithEachDisk) {
                                         "[ 3.90] EXT4-fs (sdc1): recovery complete",
                                         "[ 4.00] EXT4-fs (sdc1): mounted filesystem with ordered data mode."}))
     trace.push_back(ToJson(e));
+  trace.push_back(ToJson(MountEvent{.device = "sdd1", .fs = "lvm", .event = "activated", .source = "block-devices"}));
+  disks.push_back({"internal5", "lvm-pv", "sdd"});
   nlohmann::json counters = {{"drives",
                               {{"internal", {{"rd_bytes", 5 << 20}}},
                                {"internal2", {{"rd_bytes", 1 << 20}}},
                                {"internal3", {{"rd_bytes", 1 << 20}}}}}};
-  auto report = HazardReport(disks, {clean, mounted, replayed, unseen}, trace, counters);
-  ASSERT_EQ(report.size(), 4u);
+  DiskEvidence activated{.drive = "internal5", .hash_before = "h", .hash_after = "h"};
+  auto report = HazardReport(disks, {clean, mounted, replayed, unseen, activated}, trace, counters);
+  ASSERT_EQ(report.size(), 5u);
   EXPECT_EQ(report[0]["touched"], "read");
   EXPECT_EQ(report[0]["read_bytes"], 5 << 20);
   EXPECT_EQ(report[1]["touched"], "mounted");
@@ -41,6 +44,7 @@ TEST(HazardReportTest, SaysHowFarTheGuestWentWithEachDisk) {
   EXPECT_EQ(report[3]["touched"], "untouched");
   EXPECT_EQ(report[3]["hazard"], "/srv/suspect.img");
   EXPECT_TRUE(report[3]["events"].empty()) << "a disk the guest never listed matches no device";
+  EXPECT_EQ(report[4]["touched"], "activated");
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ using L = InternalDiskLayout;
 fs::path Cache(const TempDir& dir) { return testing::ImagesDir(dir.path(), "fixtures") / ".cache"; }
 
 std::string RegionAt(const fs::path& disk, uint64_t offset) {
-  return RegionNameAt(DiskLayoutOf(FileDiskReader(disk.string()), kInternalDiskBytes), offset);
+  return RegionNameAt(DiskLayoutOf(FileByteReader(disk.string()), kInternalDiskBytes), offset);
 }
 
 // "Data Offset : 2048 sectors" -> 2048

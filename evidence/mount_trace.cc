@@ -106,13 +106,15 @@ bool IsOnDisk(const std::string& device, const std::string& disk) {
 }
 
 nlohmann::json ToJson(const MountEvent& e) {
-  return {{"seconds", e.seconds}, {"device", e.device}, {"fs", e.fs}, {"event", e.event}, {"message", e.message}};
+  return {{"seconds", e.seconds}, {"device", e.device},   {"fs", e.fs},
+          {"event", e.event},     {"message", e.message}, {"source", e.source}};
 }
 
 MountEvent MountEventFromJson(const nlohmann::json& j) {
   double seconds = j.is_object() && j.contains("seconds") && j["seconds"].is_number() ? j["seconds"].get<double>() : -1;
   return {.seconds = seconds, .device = StringField(j, "device"), .fs = StringField(j, "fs"),
-          .event = StringField(j, "event"), .message = StringField(j, "message")};
+          .event = StringField(j, "event"), .message = StringField(j, "message"),
+          .source = StringField(j, "source", "kernel")};
 }
 
 }  // namespace livecheck

@@ -15,7 +15,10 @@ struct MountEvent {
   std::string device;    ///< "sdb1", "md127" (the kernel's name, without /dev/)
   std::string fs;        ///< "ext4", "xfs", "vfat", "swap", "md", ...
   std::string event;     ///< mounted, journal-replay, unmounted, swap-on, dirty-mount, activated
-  std::string message;   ///< the kernel's line (untrusted guest text)
+  std::string message;   ///< the kernel's line (untrusted guest text), or what the agent saw
+  /// "kernel": a line of the kernel's log; "block-devices": the guest's
+  /// list of block devices showed it (evidence/stacked_devices.h).
+  std::string source = "kernel";
   bool operator==(const MountEvent&) const = default;
 };
 

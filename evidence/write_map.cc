@@ -21,7 +21,7 @@ std::string Hex(const std::string& bytes) {
 
 class Annotator {
  public:
-  Annotator(const std::vector<DiskRegion>& layout, const DiskReader& before, const DiskReader& after, WriteMapDetail& out)
+  Annotator(const std::vector<DiskRegion>& layout, const ByteReader& before, const ByteReader& after, WriteMapDetail& out)
       : layout_(layout), before_(before), after_(after), out_(out) {}
 
   // One changed run of whole sectors, cut where the region changes.
@@ -87,15 +87,15 @@ class Annotator {
 
  private:
   const std::vector<DiskRegion>& layout_;
-  const DiskReader& before_;
-  const DiskReader& after_;
+  const ByteReader& before_;
+  const ByteReader& after_;
   WriteMapDetail& out_;
 };
 
 }  // namespace
 
 WriteMapDetail AnnotateWrites(const std::vector<MappedExtent>& extents, const std::vector<DiskRegion>& layout,
-                              const DiskReader& before, const DiskReader& after) {
+                              const ByteReader& before, const ByteReader& after) {
   WriteMapDetail out;
   Annotator annotator(layout, before, after, out);
   uint64_t budget = kMaxComparedBytes;

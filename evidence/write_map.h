@@ -45,7 +45,7 @@ inline constexpr uint64_t kMaxComparedBytes = 256ull << 20;
 /// sector by sector, and names each changed run by `layout`, split where the
 /// region changes. An extent with no changed byte is one `unchanged` range.
 WriteMapDetail AnnotateWrites(const std::vector<MappedExtent>& extents, const std::vector<DiskRegion>& layout,
-                              const DiskReader& before, const DiskReader& after);
+                              const ByteReader& before, const ByteReader& after);
 
 /// The distinct region names of `detail`'s changed ranges, in disk order
 /// (for a verdict's one line).

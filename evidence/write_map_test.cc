@@ -27,7 +27,7 @@ TEST(WriteMapTest, NamesEachChangedSectorRunAndItsBytes) {
   cluster[3001] = 'Z';
   auto overlay = std::string(4096, '\x01') + cluster;
   std::vector<DiskRegion> layout = {{"p1", 0, 1 << 20, 0}, {"p1: superblock", 1024, 1024, 1}};
-  auto detail = AnnotateWrites({{0, 65536, 4096}}, layout, BytesDiskReader(disk), BytesDiskReader(overlay));
+  auto detail = AnnotateWrites({{0, 65536, 4096}}, layout, MemoryByteReader(disk), MemoryByteReader(overlay));
   ASSERT_EQ(detail.ranges.size(), 2u);
   EXPECT_EQ(detail.ranges[0].offset, 1024u);
   EXPECT_EQ(detail.ranges[0].length, 512u);
@@ -48,7 +48,7 @@ TEST(WriteMapTest, ARunIsCutWhereTheRegionChanges) {
   auto overlay = disk;
   for (size_t i = 512; i < 4096; ++i) overlay[i] = static_cast<char>(~overlay[i]);
   std::vector<DiskRegion> layout = {{"p1", 0, 1 << 16, 0}, {"p1: superblock", 1024, 1024, 1}};
-  auto detail = AnnotateWrites({{0, 1 << 16, 0}}, layout, BytesDiskReader(disk), BytesDiskReader(overlay));
+  auto detail = AnnotateWrites({{0, 1 << 16, 0}}, layout, MemoryByteReader(disk), MemoryByteReader(overlay));
   ASSERT_EQ(detail.ranges.size(), 3u);
   EXPECT_EQ(detail.ranges[0].where, "p1");
   EXPECT_EQ(detail.ranges[0].length, 512u);
@@ -62,8 +62,8 @@ TEST(WriteMapTest, ARunIsCutWhereTheRegionChanges) {
 // changed; said as such, not dropped.
 TEST(WriteMapTest, AnIdenticalRewriteIsOneUnchangedRange) {
   auto disk = Pattern(1 << 17);
-  auto detail = AnnotateWrites({{65536, 65536, 0}}, {{"p1", 0, 1 << 17, 0}}, BytesDiskReader(disk),
-                               BytesDiskReader(disk.substr(65536)));
+  auto detail = AnnotateWrites({{65536, 65536, 0}}, {{"p1", 0, 1 << 17, 0}}, MemoryByteReader(disk),
+                               MemoryByteReader(disk.substr(65536)));
   ASSERT_EQ(detail.ranges.size(), 1u);
   EXPECT_TRUE(detail.ranges[0].unchanged);
   EXPECT_EQ(detail.ranges[0].length, 65536u);
@@ -76,12 +76,12 @@ TEST(WriteMapTest, BoundedInRangesAndBytes) {
   auto disk = Pattern(1 << 20);
   auto overlay = disk;
   for (size_t i = 0; i < overlay.size(); i += 1024) overlay[i] = static_cast<char>(~overlay[i]);
-  auto detail = AnnotateWrites({{0, 1 << 20, 0}}, {}, BytesDiskReader(disk), BytesDiskReader(overlay));
+  auto detail = AnnotateWrites({{0, 1 << 20, 0}}, {}, MemoryByteReader(disk), MemoryByteReader(overlay));
   EXPECT_EQ(detail.ranges.size(), kMaxWrittenRanges);
   EXPECT_TRUE(detail.truncated);
   EXPECT_EQ(detail.ranges[0].where, "unpartitioned");
-  auto big = AnnotateWrites({{0, static_cast<int64_t>(kMaxComparedBytes) + 1, 0}}, {}, BytesDiskReader(disk),
-                            BytesDiskReader(overlay));
+  auto big = AnnotateWrites({{0, static_cast<int64_t>(kMaxComparedBytes) + 1, 0}}, {}, MemoryByteReader(disk),
+                            MemoryByteReader(overlay));
   EXPECT_TRUE(big.ranges.empty());
   EXPECT_TRUE(big.truncated);
 }

@@ -10,6 +10,8 @@
 #include "evidence/check_replay.h"
 #include "evidence/checks.h"
 #include "evidence/command_check.h"
+#include "evidence/console_pattern_check.h"
+#include "evidence/stacked_devices.h"
 #include "common/untrusted_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -21,6 +23,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)livecheck::CheckOwnMedium(evidence);
   // A `run` step's verdict: the guest's output and the pattern both from the input.
   (void)livecheck::CheckCommandResult(evidence);
+  // Stacked devices in the guest's block devices, turned into trace events.
+  nlohmann::json stacked;
+  livecheck::NoteStackedDevices(stacked, evidence);
+  (void)livecheck::StackedDeviceEvents(stacked);
+  // A `wait_console` step's verdict: the console line and the pattern too.
+  (void)livecheck::CheckConsolePattern(evidence);
   nlohmann::json ram = evidence.is_object() ? evidence : nlohmann::json::object();
   ram["toram"] = true;
   ram["unplugged"] = true;

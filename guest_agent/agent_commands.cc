@@ -206,6 +206,22 @@ std::string UsbSerial(const std::string& sys_path) {
   return "";
 }
 
+// The devices a stacked device (md array, device-mapper: LVM, dm-crypt) is
+// built on, from its sysfs `slaves` directory: how an activation on an
+// internal disk is seen. Bounded: an md array has at most a few dozen.
+nlohmann::json Slaves(const std::string& base) {
+  auto list = nlohmann::json::array();
+  DIR* dir = opendir((base + "/slaves").c_str());
+  if (dir == nullptr) return list;
+  std::vector<std::string> names;
+  while (dirent* e = readdir(dir))
+    if (e->d_name[0] != '.' && names.size() < 64) names.push_back(std::string(e->d_name).substr(0, 64));
+  closedir(dir);
+  std::sort(names.begin(), names.end());
+  for (auto& n : names) list.push_back(std::move(n));
+  return list;
+}
+
 }  // namespace
 
 // Where the device sits in sysfs ("/sys/devices/pci0000:00/0000:00:1f.2/
@@ -237,14 +253,21 @@ nlohmann::json BlockDevices(const std::string& sys_block, const std::string& mou
     auto mounted = nlohmann::json::array();
     for (const auto& m : mounts)
       if (m.device == dev || m.source == "/dev/" + name) mounted.push_back(m.mount_point);
-    list.push_back({{"name", name},
-                    {"device", dev},
-                    {"bytes", size.empty() ? 0 : std::stoull(size) * 512},
-                    {"removable", trim(ReadText(base + "/removable")) == "1"},
-                    {"read_only", trim(ReadText(base + "/ro")) == "1"},
-                    {"usb_serial", UsbSerial(base)},
-                    {"sys_path", SysPath(base)},
-                    {"mounted_at", mounted}});
+    nlohmann::json device = {{"name", name},
+                             {"device", dev},
+                             {"bytes", size.empty() ? 0 : std::stoull(size) * 512},
+                             {"removable", trim(ReadText(base + "/removable")) == "1"},
+                             {"read_only", trim(ReadText(base + "/ro")) == "1"},
+                             {"usb_serial", UsbSerial(base)},
+                             {"sys_path", SysPath(base)},
+                             {"mounted_at", mounted}};
+    if (auto slaves = Slaves(base); !slaves.empty()) {
+      device["slaves"] = slaves;
+      // device-mapper's own names: "suspectvg-data", "LVM-<vg uuid><lv uuid>".
+      device["dm_name"] = trim(ReadText(base + "/dm/name").substr(0, 128));
+      device["dm_uuid"] = trim(ReadText(base + "/dm/uuid").substr(0, 160));
+    }
+    list.push_back(std::move(device));
   }
   return list;
 }

@@ -79,7 +79,7 @@ TEST(AgentCommandsTest, UnknownAndMalformedRequestsAreErrorsNotCrashes) {
 // garbage answered with an error, the channel kept alive.
 // A sysfs laid out as the kernel lays out two USB sticks' disks: the serial
 // is on the USB device, several levels above each disk and partition.
-TEST(AgentCommandsTest, BlockDevicesNameTheUsbSerialOfEachStick) {
+TEST(AgentCommandsTest, BlockDevicesNameEachSticksSerialAndEachStackedDevicesSlaves) {
   auto dir = testing::MakeTestDir();
   auto root = dir.path();
   auto add_stick = [&](const std::string& usb, const std::string& serial, const std::string& disk, int major_minor) {
@@ -104,6 +104,15 @@ TEST(AgentCommandsTest, BlockDevicesNameTheUsbSerialOfEachStick) {
   fs::create_directories(root / "class/block/loop0");
   WriteFileAtomic(root / "class/block/loop0/dev", "7:0\n");
   WriteFileAtomic(root / "mountinfo", "30 1 8:17 / /run/initramfs/live ro,relatime - vfat /dev/sdb1 ro\n");
+  // An LVM volume activated on sdb1: device-mapper's names and its slave.
+  auto dm = root / "devices/virtual/block/dm-0";
+  fs::create_directories(dm / "dm");
+  fs::create_directories(dm / "slaves");
+  fs::create_directory_symlink(root / "class/block/sdb1", dm / "slaves/sdb1");
+  WriteFileAtomic(dm / "dev", "254:0\n");
+  WriteFileAtomic(dm / "dm/name", "suspectvg-data\n");
+  WriteFileAtomic(dm / "dm/uuid", "LVM-Abc\n");
+  fs::create_directory_symlink(dm, root / "class/block/dm-0");
   auto list = BlockDevices((root / "class/block").string(), (root / "mountinfo").string());
   std::map<std::string, nlohmann::json> by_name;
   for (const auto& d : list) by_name[d["name"].get<std::string>()] = d;
@@ -113,6 +122,10 @@ TEST(AgentCommandsTest, BlockDevicesNameTheUsbSerialOfEachStick) {
   EXPECT_EQ(by_name["sdb1"]["mounted_at"], nlohmann::json::array({"/run/initramfs/live"}));
   EXPECT_EQ(by_name["loop0"]["usb_serial"], "");
   EXPECT_NE(by_name["sda1"]["sys_path"].get<std::string>().find("/usb1/1-1/1-1:1.0/"), std::string::npos);
+  EXPECT_EQ(by_name["dm-0"]["slaves"], nlohmann::json::array({"sdb1"}));
+  EXPECT_EQ(by_name["dm-0"]["dm_name"], "suspectvg-data");
+  EXPECT_EQ(by_name["dm-0"]["dm_uuid"], "LVM-Abc");
+  EXPECT_FALSE(by_name["sdb1"].contains("slaves")) << "only stacked devices have slaves";
 }
 
 TEST(AgentBinaryTest, SpeaksLineJsonOverStdio) {

@@ -1,14 +1,12 @@
 #include "machine/decoy_stick.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <memory>
+#include <cerrno>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "builder/medium_identity.h"
+#include "common/byte_reader.h"
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/process.h"
@@ -23,19 +21,13 @@ constexpr uint64_t kIsoCreationDate = 0x8000 + 813;
 constexpr const char* kDecoyDate = "1980010100000000";
 constexpr const char* kOtherDecoyDate = "1980010100000100";
 
-uint64_t LittleEndian(const std::string& b, size_t at, int bytes) {
-  uint64_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | (at + i < b.size() ? static_cast<uint8_t>(b[at + i]) : 0);
-  return v;
-}
-
 std::string Inverted(std::string bytes) {
   for (auto& c : bytes) c = static_cast<char>(~static_cast<unsigned char>(c));
   return bytes;
 }
 
 // Where partitions start (bytes), from an MBR or the GPT behind a protective one.
-std::vector<uint64_t> PartitionStarts(const MediumReader& read, bool& has_mbr_table) {
+std::vector<uint64_t> PartitionStarts(const ByteReader& read, bool& has_mbr_table) {
   std::vector<uint64_t> starts;
   auto mbr = read(0, kSector);
   has_mbr_table = false;
@@ -65,7 +57,7 @@ std::vector<uint64_t> PartitionStarts(const MediumReader& read, bool& has_mbr_ta
   return starts;
 }
 
-void AddFileSystemPatches(const MediumReader& read, uint64_t start, const std::string& where,
+void AddFileSystemPatches(const ByteReader& read, uint64_t start, const std::string& where,
                           std::vector<DecoyPatch>& patches) {
   auto boot = read(start, kSector);
   if (boot.size() == kSector && boot.substr(510, 2) == "\x55\xaa") {
@@ -86,23 +78,9 @@ void AddFileSystemPatches(const MediumReader& read, uint64_t start, const std::s
   }
 }
 
-MediumReader FileReader(const fs::path& path) {
-  auto fd = std::shared_ptr<int>(new int(open(path.c_str(), O_RDONLY | O_CLOEXEC)), [](int* p) {
-    if (*p >= 0) close(*p);
-    delete p;
-  });
-  if (*fd < 0) throw Error(DescribeIoError("open", path, errno));
-  return [fd](uint64_t offset, size_t length) {
-    std::string out(length, '\0');
-    ssize_t n = pread(*fd, out.data(), length, static_cast<off_t>(offset));
-    out.resize(n > 0 ? static_cast<size_t>(n) : 0);
-    return out;
-  };
-}
-
 }  // namespace
 
-std::vector<DecoyPatch> DecoyPatches(const MediumReader& read) {
+std::vector<DecoyPatch> DecoyPatches(const ByteReader& read) {
   std::vector<DecoyPatch> patches;
   bool has_mbr_table = false;
   auto starts = PartitionStarts(read, has_mbr_table);
@@ -116,7 +94,8 @@ std::vector<DecoyPatch> DecoyPatches(const MediumReader& read) {
 }
 
 std::vector<DecoyPatch> MakeDecoyStick(const fs::path& medium, const fs::path& overlay) {
-  auto patches = DecoyPatches(FileReader(medium));
+  if (!CanOpenForReading(medium.string())) throw Error(DescribeIoError("open", medium, errno));
+  auto patches = DecoyPatches(FileByteReader(medium.string()));
   bool file_system = false;
   for (const auto& p : patches) file_system = file_system || p.what != "MBR disk signature";
   if (!file_system)

@@ -8,9 +8,10 @@
 // never written and the decoy costs no copy.
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <vector>
+
+#include "common/byte_reader.h"
 
 namespace livecheck {
 
@@ -24,13 +25,10 @@ struct DecoyPatch {
   bool operator==(const DecoyPatch&) const = default;
 };
 
-/// Reads `length` bytes at `offset` (fewer at the end).
-using MediumReader = std::function<std::string(uint64_t offset, size_t length)>;
-
 /// The patches for a medium: every FAT (12/16/32) and ISO 9660 file system
 /// at the start of the disk or of an MBR or GPT partition gets another
 /// identity; the label and every file stay. Empty when there is none.
-std::vector<DecoyPatch> DecoyPatches(const MediumReader& read);
+std::vector<DecoyPatch> DecoyPatches(const ByteReader& read);
 
 /// Creates `overlay` (qcow2, backed read-only by the raw `medium`) and writes
 /// the patches into it with qemu-io. Throws when the medium holds no file

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "common/guest_pattern.h"
 
 namespace livecheck {
 
@@ -41,9 +42,12 @@ void ValidateExternalImage(const ExternalImage& image) {
   for (const auto& [flag, pattern] :
        {std::pair{"--ready-pattern", image.ready_pattern}, std::pair{"--shell-prompt", image.shell_prompt}}) {
     try {
-      std::regex compiled(pattern);
+      GuestPattern compiled(pattern);
     } catch (const std::regex_error& e) {
-      throw Error(fmt::format("{} '{}': not a regular expression: {}", flag, pattern, e.what()));
+      throw Error(fmt::format("{} '{}': not a regular expression: {}", flag, pattern,
+                              e.code() == std::regex_constants::error_complexity
+                                  ? "longer than 256 characters or repeats too many times"
+                                  : e.what()));
     }
   }
 }

@@ -9,6 +9,7 @@
 #include "common/json_fields.h"
 #include "evidence/checks.h"
 #include "evidence/command_check.h"
+#include "evidence/console_pattern_check.h"
 #include "reports/flaky_counts.h"
 #include "reports/junit_writer.h"
 #include "reports/phase_statistics.h"
@@ -225,24 +226,34 @@ std::string HazardTable(const RunReport& report) {
          "</table>\n";
 }
 
-// The `run` steps: each command's verdict and what it printed (guest
-// output: escaped, and already bounded by the agent).
+// The `run` and `wait_console` steps: each verdict and what the guest
+// printed (guest output: escaped, and already bounded by the agent or the
+// console scan).
 std::string Commands(const RunReport& report) {
   std::string rows;
   for (const auto& r : report.results)
     for (const auto& c : r.checks) {
-      if (!IsCommandCheckName(c.name)) continue;
-      std::string output = c.evidence.is_object() && c.evidence.contains("answer") && c.evidence["answer"].is_object()
-                               ? c.evidence["answer"].value("output", "")
-                               : "";
-      rows += fmt::format("<tr><td>{}</td><td>{}</td><td><code>{}</code></td>{}<td>{}<details><summary>output"
+      bool command = IsCommandCheckName(c.name);
+      if (!command && !IsConsolePatternCheckName(c.name)) continue;
+      std::string what, output;
+      if (command) {
+        what = c.name.substr(std::string("run: ").size());
+        output = c.evidence.is_object() && c.evidence.contains("answer") && c.evidence["answer"].is_object()
+                     ? c.evidence["answer"].value("output", "")
+                     : "";
+      } else {
+        what = "console: /" + StringField(c.evidence, "pattern") + "/";
+        output = StringField(c.evidence, "line", StringField(c.evidence, "last_line"));
+      }
+      rows += fmt::format("<tr><td>{}</td><td>{}</td><td><code>{}</code></td>{}<td>{}<details><summary>{}"
                           "</summary><pre>{}</pre></details></td></tr>\n",
-                          HtmlEscape(r.scenario), HtmlEscape(r.variant), HtmlEscape(c.name.substr(5)),
-                          Cell(StatusName(c.status), c.summary), HtmlEscape(c.summary), HtmlEscape(output));
+                          HtmlEscape(r.scenario), HtmlEscape(r.variant), HtmlEscape(what),
+                          Cell(StatusName(c.status), c.summary), HtmlEscape(c.summary),
+                          command ? "output" : "console line", HtmlEscape(output));
     }
   if (rows.empty()) return "<p>None.</p>\n";
-  return "<table class=\"commands\">\n<tr><th>scenario</th><th>variant</th><th>command</th><th>result</th>"
-         "<th>why</th></tr>\n" +
+  return "<table class=\"commands\">\n<tr><th>scenario</th><th>variant</th><th>command or console pattern</th>"
+         "<th>result</th><th>why</th></tr>\n" +
          rows + "</table>\n";
 }
 
@@ -295,7 +306,7 @@ std::string HtmlReport(const RunReport& report) {
       "<h2>Boot phases (median seconds)</h2>\n"
       "<p>Each segment ends when the guest reports the phase of its colour, in guest uptime. Media without "
       "livecheck's markers have no guest clock: theirs are host seconds since QEMU started, marked "
-      "(host time).</p>\n{}<h2>Hostile machine</h2>\n{}<h2>Commands (run steps)</h2>\n{}"
+      "(host time).</p>\n{}<h2>Hostile machine</h2>\n{}<h2>Commands and console lines (run and wait_console steps)</h2>\n{}"
       "<h2>Failures and retried runs</h2>\n{}"
       "</body>\n</html>\n",
       kStyle, HtmlEscape(report.started_at), HtmlEscape(report.host.value("hostname", "?")), HtmlEscape(report.accel),

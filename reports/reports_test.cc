@@ -21,6 +21,8 @@ RunReport SampleReport() {
   pass.checks.push_back({"lower-readonly", Status::kPass, "ok", {{"mounts", nlohmann::json::array()}}});
   pass.checks.push_back({"run: cat /etc/os-release", Status::kPass, "exit status 0",
                          {{"command", "cat /etc/os-release"}, {"answer", {{"output", "ID=<img src=x>\n"}}}}});
+  pass.checks.push_back({"console: login:", Status::kPass, "seen by 9.0 s after QEMU start: <b>login:",
+                         {{"pattern", "login:"}, {"line", "<b onclick=x>login:"}}});
   pass.phases = {{"init", 1.5, 4.0}, {"root-ready", 3.5, 6.0}};
   pass.steps = {{"start", 0.5}, {"wait agent-ready", 6.5}, {"check lower-readonly", 0.25}};
   RunResult fail{.scenario = "guarantees", .variant = "bad<script>", .status = Status::kFail, .wall_seconds = 12};
@@ -132,7 +134,7 @@ TEST(JunitWriterTest, ValidatesAgainstSchemaAndCarriesEvidence) {
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("<error message=\"timed out waiting for phase &apos;root-ready&apos;\">"), std::string::npos);
-  EXPECT_NE(xml.find("tests=\"4\" failures=\"1\" errors=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("tests=\"5\" failures=\"1\" errors=\"1\""), std::string::npos) << xml;
   EXPECT_EQ(xml.find("<script>"), std::string::npos);
 }
 
@@ -150,6 +152,9 @@ TEST(HtmlReportTest, SelfContainedWithMatrixChartAndEscapedGuestText) {
   // A run step's command and output, escaped.
   EXPECT_NE(html.find("<code>cat /etc/os-release</code>"), std::string::npos);
   EXPECT_NE(html.find("ID=&lt;img src=x&gt;"), std::string::npos);
+  EXPECT_NE(html.find("<code>console: /login:/</code>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;b onclick=x&gt;login:"), std::string::npos);
+  EXPECT_EQ(html.find("<b onclick"), std::string::npos);
   EXPECT_EQ(html.find("<img"), std::string::npos);
 }
 

@@ -48,10 +48,9 @@ void ConsoleWatcher::Poll() {
 
 void ConsoleWatcher::NoteReady(std::string_view text, double now) {
   if (!ready_pattern || Seen("ready")) return;
-  // The line's end only: a prompt is short, and std::regex recurses per
-  // character, so a long guest line must not reach it whole.
+  // The line's end only: a prompt is short.
   if (text.size() > 512) text = text.substr(text.size() - 512);
-  if (!std::regex_search(CleanConsoleText(text), *ready_pattern)) return;
+  if (!ready_pattern->Found(CleanConsoleText(text))) return;
   Note("ready", -1, now);  // no markers, so no guest clock: host time only
 }
 

@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "evidence/check_result.h"
+#include "common/guest_pattern.h"
 
 namespace livecheck {
 
@@ -31,7 +31,7 @@ struct ConsoleWatcher {
   /// The first line saying the guest gave up booting without a panic (an
   /// initramfs' fatal error, a halted system): nothing more will happen.
   std::string gave_up;
-  std::optional<std::regex> ready_pattern;  ///< media without markers: "ready" when the console matches
+  std::optional<GuestPattern> ready_pattern;  ///< media without markers: "ready" when the console matches
   /// The kernel's storage lines the console showed (common/storage_kernel_log.h),
   /// at most kMaxConsoleStorageLines: the mount trace when no agent answers.
   std::vector<std::string> storage_lines;

@@ -41,7 +41,7 @@ TEST_F(ConsoleWatcherTest, PanicLineAndReadyPromptWithoutNewline) {
   ConsoleWatcher w;
   w.log = log_;
   w.start = ConsoleWatcher::Clock::now();
-  w.ready_pattern = std::regex("[#$] $");
+  w.ready_pattern.emplace("[#$] $");
   Append("Debian GNU/Linux 12 debian-live ttyS0\nroot@debian-live:~# ");
   w.Poll();
   ASSERT_TRUE(w.Seen("ready"));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "evidence/stacked_devices.h"
 #include "runner/machine_control.h"
 
 namespace livecheck {
@@ -63,6 +64,7 @@ void AddDiskFacts(RunContext& ctx, const nlohmann::json& mounts, const nlohmann:
   for (const auto& m : mounts) ctx.disk_facts["mounts"].push_back(m);
   for (const auto& w : swaps) ctx.disk_facts["swaps"].push_back(w);
   if (block_devices.is_array() && !block_devices.empty()) ctx.disk_facts["block_devices"] = block_devices;
+  NoteStackedDevices(ctx.disk_facts["stacked"], block_devices);
 }
 
 }  // namespace livecheck

@@ -48,12 +48,15 @@ struct RunContext {
   bool stick_unplugged = false;
   bool powered_off = false;
   nlohmann::json blockstats_before_unplug;  ///< the unplugged stick's last counters
+  uint64_t console_cursor = 0;               ///< console log bytes the wait_console steps are past
   std::vector<std::string> deferred_checks;  ///< decided after the VM stopped
   nlohmann::json canary;                     ///< what the canary step planted, for the scan after power-off
-  /// What the guest said of its mounts, swaps and disks, from every time it was asked.
+  /// What the guest said of its mounts, swaps and disks, from every time it
+  /// was asked; "stacked": every md/device-mapper device seen (stacked_devices.h).
   nlohmann::json disk_facts = {{"mounts", nlohmann::json::array()},
                                {"swaps", nlohmann::json::array()},
-                               {"block_devices", nlohmann::json::array()}};
+                               {"block_devices", nlohmann::json::array()},
+                               {"stacked", nlohmann::json::array()}};
 
   milliseconds Scaled(milliseconds base) const;
   /// The smaller of an operation's own timeout and what is left of the run's.

@@ -15,6 +15,8 @@
 #include "common/file_util.h"
 #include "evidence/checks.h"
 #include "evidence/command_check.h"
+#include "evidence/console_pattern_check.h"
+#include "common/guest_pattern.h"
 
 namespace livecheck {
 namespace {
@@ -23,11 +25,12 @@ const std::set<std::string> kTopKeys = {"description",       "variants", "boots"
                                         "timeout",           "internal_disk", "boot_budget", "step",
                                         "internal_disk_bus", "usb",      "iso_boot",  "ram_residue_max",
                                         "internal_disks", "stick_removable", "decoy_stick"};
-const std::set<std::string> kStepKeys = {"wait",     "check", "unplug",      "sleep",       "poweroff",
-                                         "workload", "run",   "expect_exit", "expect_output", "timeout"};
-// Keys that qualify a `run` step rather than being an action of their own.
+const std::set<std::string> kStepKeys = {"wait",     "check", "unplug",      "sleep",         "poweroff", "workload",
+                                         "run",      "expect_exit", "expect_output", "timeout", "wait_console"};
+// Keys that qualify a `run` (or, timeout only, a `wait_console`) step
+// rather than being an action of their own.
 const std::set<std::string> kRunOptions = {"expect_exit", "expect_output", "timeout"};
-constexpr double kDefaultRunTimeout = 60;
+constexpr double kDefaultRunTimeout = 60, kDefaultConsoleWaitTimeout = 60;
 const std::set<std::string> kWorkloads = {"small-files", "stat-walk",   "seq-write", "seq-read",
                                           "copy-up",     "random-read", "cold-read"};
 
@@ -62,6 +65,19 @@ std::optional<double> Seconds(const toml::node& node, const std::string& key, Pr
   return std::nullopt;
 }
 
+bool IsGuestPattern(const toml::node& node, const std::string& key, const std::string& pattern, Problems& problems) {
+  try {
+    GuestPattern check(pattern);
+    return true;
+  } catch (const std::regex_error& e) {
+    problems.Add(node, fmt::format("'{}' /{}/ is not a regular expression ({})", key, pattern,
+                                   e.code() == std::regex_constants::error_complexity
+                                       ? "longer than 256 characters or repeats too many times"
+                                       : e.what()));
+    return false;
+  }
+}
+
 // expect_exit, expect_output and timeout of a `run` step.
 void ParseRunOption(const std::string& k, const toml::node& node, ScenarioStep& step, Problems& problems) {
   if (k == "timeout") {
@@ -76,13 +92,7 @@ void ParseRunOption(const std::string& k, const toml::node& node, ScenarioStep& 
       problems.Add(node, "'expect_output' must be a regular expression (a string)");
       return;
     }
-    try {
-      if (!IsAcceptablePattern(*s)) throw std::regex_error(std::regex_constants::error_complexity);
-      std::regex check(*s, std::regex::ECMAScript | std::regex_constants::__polynomial);
-      step.expect_output = *s;
-    } catch (const std::regex_error& e) {
-      problems.Add(node, fmt::format("'expect_output' /{}/ is not a regular expression ({})", *s, e.what()));
-    }
+    if (IsGuestPattern(node, k, *s, problems)) step.expect_output = *s;
   }
 }
 
@@ -90,17 +100,18 @@ void ParseStep(const toml::table& table, Scenario& scenario, Problems& problems)
   ScenarioStep step;
   step.where = fmt::format("{}:{}", scenario.file.string(), table.source().begin.line);
   int actions = 0;
-  bool has_run = table.contains("run");
+  bool has_run = table.contains("run"), has_console = table.contains("wait_console");
   for (const auto& [key, node] : table) {
     std::string k(key.str());
     if (kStepKeys.count(k) == 0) {
-      problems.Add(node, fmt::format("unknown step key '{}' (expected wait, check, unplug, sleep, poweroff, workload "
-                                     "or run)",
+      problems.Add(node, fmt::format("unknown step key '{}' (expected wait, check, unplug, sleep, poweroff, workload, "
+                                     "run or wait_console)",
                                      k));
       continue;
     }
     if (kRunOptions.count(k)) {
-      if (!has_run) problems.Add(node, fmt::format("'{}' goes with 'run'", k));
+      if (k == "timeout" && has_console && !has_run) ParseRunOption(k, node, step, problems);
+      else if (!has_run) problems.Add(node, fmt::format("'{}' goes with 'run'{}", k, k == "timeout" ? " or 'wait_console'" : ""));
       else ParseRunOption(k, node, step, problems);
       continue;
     }
@@ -136,6 +147,12 @@ void ParseStep(const toml::table& table, Scenario& scenario, Problems& problems)
       if (!s || s->empty()) problems.Add(node, "'run' must be a command (a string)");
       else step.arg = *s;
       if (!table.contains("timeout")) step.seconds = kDefaultRunTimeout;
+    } else if (k == "wait_console") {
+      step.kind = ScenarioStep::Kind::kWaitConsole;
+      auto s = node.value_exact<std::string>();
+      if (!s || s->empty()) problems.Add(node, "'wait_console' must be a regular expression (a string)");
+      else if (IsGuestPattern(node, k, *s, problems)) step.arg = *s;
+      if (!table.contains("timeout")) step.seconds = kDefaultConsoleWaitTimeout;
     } else if (k == "sleep") {
       step.kind = ScenarioStep::Kind::kSleep;
       if (auto v = Seconds(node, k, problems)) step.seconds = *v;
@@ -145,7 +162,7 @@ void ParseStep(const toml::table& table, Scenario& scenario, Problems& problems)
     }
   }
   if (actions != 1)
-    problems.Add(table, "each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload, run");
+    problems.Add(table, "each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload, run, wait_console");
   scenario.steps.push_back(step);
 }
 
@@ -160,6 +177,7 @@ std::string StepLabel(const ScenarioStep& step) {
     case ScenarioStep::Kind::kPoweroff: return "poweroff";
     case ScenarioStep::Kind::kWorkload: return "workload " + step.arg;
     case ScenarioStep::Kind::kRun: return CommandCheckName(step.arg);
+    case ScenarioStep::Kind::kWaitConsole: return ConsolePatternCheckName(step.arg);
   }
   return "step";
 }

@@ -13,10 +13,10 @@ namespace livecheck {
 namespace fs = std::filesystem;
 
 struct ScenarioStep {
-  enum class Kind { kWait, kCheck, kUnplug, kSleep, kPoweroff, kWorkload, kRun };
+  enum class Kind { kWait, kCheck, kUnplug, kSleep, kPoweroff, kWorkload, kRun, kWaitConsole };
   Kind kind = Kind::kWait;
-  std::string arg;       ///< phase name, check name, device ("stick"), workload name, command
-  double seconds = 0;    ///< kSleep; kRun: the command's timeout
+  std::string arg;       ///< phase name, check name, device ("stick"), workload name, command, console pattern
+  double seconds = 0;    ///< kSleep; kRun: the command's timeout; kWaitConsole: the wait's (before scaling)
   std::string where;     ///< "file:line"
   int expect_exit = 0;   ///< kRun
   std::string expect_output;  ///< kRun: a regex one line of the output must match ("" none)

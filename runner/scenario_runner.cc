@@ -120,7 +120,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
     auto description = DescribeMachine(request, options, *session);
     result.injected = InjectGuestAgent(request, description, *session);
     console.log = session->console_log();
-    if (request.external) console.ready_pattern = std::regex(request.external->ready_pattern);
+    if (request.external) console.ready_pattern.emplace(request.external->ready_pattern);
     if (options.on_phase) console.on_marker = [&, id = RunId(request)](const std::string& phase) { options.on_phase(id, phase); };
 
     // 2. Start the machine and connect its channels.

@@ -50,7 +50,8 @@ TEST(ScenarioTest, ErrorsNameFileLineAndWhat) {
   EXPECT_EQ(r.errors[2],
             "/s/bad.toml:4:9: unknown check 'lower-writable' (expected one of: lower-readonly, upper-tmpfs, union-root, ram-copy, "
             "no-disk-writes, internal-disk-untouched, canary, ram-residue, boot-timing, own-medium)");
-  EXPECT_EQ(r.errors[3], "/s/bad.toml:5:1: each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload, run");
+  EXPECT_EQ(r.errors[3], "/s/bad.toml:5:1: each [[step]] needs exactly one of wait, check, unplug, sleep, poweroff, workload, run, "
+            "wait_console");
 }
 
 TEST(ScenarioTest, BootBudgetInSecondsOrRelativeToTheHost) {
@@ -136,6 +137,31 @@ TEST(ScenarioTest, RunStepsWithTheirExpectations) {
             std::vector<std::string>{"/s/e.toml:3:15: 'expect_exit' must be an exit status (0 to 255)"});
   EXPECT_EQ(errors("[[step]]\nrun = \"\"\n"), std::vector<std::string>{"/s/e.toml:2:7: 'run' must be a command (a string)"});
   EXPECT_EQ(errors("[[step]]\nrun = \"x\"\ncheck = \"canary\"\n").size(), 1u) << "one action per step";
+}
+
+// `wait_console` steps: a pattern and a timeout (60 s unless given); the
+// run step's other options do not go with it.
+TEST(ScenarioTest, WaitConsoleSteps) {
+  auto r = ParseScenario("[[step]]\nwait_console = 'login: ?$'\n[[step]]\nwait_console = 'Reached target'\ntimeout = 5\n",
+                         "/s/c.toml");
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0];
+  ASSERT_EQ(r.scenario.steps.size(), 2u);
+  EXPECT_EQ(r.scenario.steps[0].kind, ScenarioStep::Kind::kWaitConsole);
+  EXPECT_EQ(r.scenario.steps[0].arg, "login: ?$");
+  EXPECT_EQ(r.scenario.steps[0].seconds, 60);
+  EXPECT_EQ(r.scenario.steps[1].seconds, 5);
+  EXPECT_EQ(StepLabel(r.scenario.steps[0]), "console: login: ?$");
+  auto errors = [](const std::string& text) { return ParseScenario(text, "/s/e.toml").errors; };
+  EXPECT_EQ(errors("[[step]]\nwait_console = 'x'\nexpect_exit = 1\n"),
+            std::vector<std::string>{"/s/e.toml:3:15: 'expect_exit' goes with 'run'"});
+  EXPECT_EQ(errors("[[step]]\nwait_console = '(a'\n").size(), 1u);
+  EXPECT_EQ(errors("[[step]]\nwait_console = '(x{500}){500}'\n"),
+            std::vector<std::string>{"/s/e.toml:2:16: 'wait_console' /(x{500}){500}/ is not a regular expression "
+                                     "(longer than 256 characters or repeats too many times)"});
+  EXPECT_EQ(errors("[[step]]\nwait_console = 3\n"),
+            std::vector<std::string>{"/s/e.toml:2:16: 'wait_console' must be a regular expression (a string)"});
+  EXPECT_EQ(errors("[[step]]\ncheck = 'canary'\ntimeout = 3\n"),
+            std::vector<std::string>{"/s/e.toml:3:11: 'timeout' goes with 'run' or 'wait_console'"});
 }
 
 TEST(ScenarioTest, MissingStepsAndMalformedToml) {

@@ -9,6 +9,7 @@
 #include "evidence/hazard_report.h"
 #include "evidence/internal_disk.h"
 #include "evidence/mount_trace.h"
+#include "evidence/stacked_devices.h"
 #include "machine/decoy_stick.h"
 #include "machine/qemu_args.h"
 #include "runner/boot_budget.h"
@@ -57,7 +58,8 @@ std::vector<std::string> InternalDiskNames(const nlohmann::json& block_devices, 
 }
 
 // The session's mount trace: the kernel's ring buffer as the agent last read
-// it, else what the console showed of it.
+// it, else what the console showed of it; then the activations the kernel
+// does not log (LVM, dm-crypt), from the guest's block devices.
 nlohmann::json MountTrace(const RunContext& ctx) {
   std::vector<std::string> lines;
   const auto& log = ctx.disk_facts.contains("kernel_log") ? ctx.disk_facts["kernel_log"] : nlohmann::json::array();
@@ -66,6 +68,8 @@ nlohmann::json MountTrace(const RunContext& ctx) {
   if (lines.empty()) lines = ctx.console.storage_lines;
   nlohmann::json trace = nlohmann::json::array();
   for (const auto& e : ParseMountTrace(lines)) trace.push_back(ToJson(e));
+  for (const auto& e : StackedDeviceEvents(ctx.disk_facts.value("stacked", nlohmann::json::array())))
+    trace.push_back(ToJson(e));
   return trace;
 }
 

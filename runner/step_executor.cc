@@ -10,6 +10,7 @@ const StepExecutor& ExecutorFor(ScenarioStep::Kind kind) {
   static const PoweroffStep poweroff;
   static const WorkloadStep workload;
   static const RunStep run;
+  static const WaitConsoleStep wait_console;
   switch (kind) {
     case ScenarioStep::Kind::kWait: return wait;
     case ScenarioStep::Kind::kCheck: return check;
@@ -18,6 +19,7 @@ const StepExecutor& ExecutorFor(ScenarioStep::Kind kind) {
     case ScenarioStep::Kind::kPoweroff: return poweroff;
     case ScenarioStep::Kind::kWorkload: return workload;
     case ScenarioStep::Kind::kRun: return run;
+    case ScenarioStep::Kind::kWaitConsole: return wait_console;
   }
   return wait;
 }

@@ -60,6 +60,14 @@ class RunStep : public StepExecutor {
   asio::awaitable<void> Run(RunContext& ctx, const ScenarioStep& step) const override;
 };
 
+/// `wait_console = PATTERN`: waits for a console line the pattern matches,
+/// searched from where the previous one matched; its verdict is a check
+/// (evidence/console_pattern_check.h), FAIL when the wait timed out.
+class WaitConsoleStep : public StepExecutor {
+ public:
+  asio::awaitable<void> Run(RunContext& ctx, const ScenarioStep& step) const override;
+};
+
 /// The executor of a kind of step.
 const StepExecutor& ExecutorFor(ScenarioStep::Kind kind);
 

@@ -271,6 +271,9 @@ TEST_F(RunTest, HostileMachineDisksAreTracedAndMapped) {
 
 // `run` steps: each command's verdict is its own check, named after it, with
 // its output in the evidence; a wrong pattern and a timeout FAIL.
+// `wait_console` steps: a line printed before the step and one printed by a
+// command both PASS with the line in the evidence; one never printed FAILs
+// at its timeout, and the run goes on.
 TEST_F(RunTest, RunStepsJudgeCommandsInTheBootedSystem) {
   auto r = RunProcess({.argv = RunArgv({"fixtures/scenarios/run-steps.toml"}, "run-steps"),
                        .timeout = std::chrono::minutes(6)});
@@ -279,7 +282,7 @@ TEST_F(RunTest, RunStepsJudgeCommandsInTheBootedSystem) {
   ASSERT_EQ(report["results"].size(), 1u) << r.out << r.err;
   std::map<std::string, nlohmann::json> checks;
   for (const auto& c : report["results"][0]["checks"]) checks[c["name"].get<std::string>()] = c;
-  ASSERT_EQ(checks.size(), 4u) << report["results"][0].dump(1);
+  ASSERT_EQ(checks.size(), 8u) << report["results"][0].dump(1);
   EXPECT_EQ(checks["run: uname -r"]["status"], "PASS") << checks["run: uname -r"].dump();
   EXPECT_NE(checks["run: uname -r"]["evidence"]["answer"]["output"].get<std::string>().find("-amd64"), std::string::npos);
   EXPECT_EQ(checks["run: echo to stderr >&2; exit 3"]["status"], "PASS");
@@ -288,8 +291,23 @@ TEST_F(RunTest, RunStepsJudgeCommandsInTheBootedSystem) {
             "exit status 0, but no line of its output matches /^bye$/; last output: hello");
   EXPECT_EQ(checks["run: sleep 60; echo late"]["status"], "FAIL");
   EXPECT_EQ(checks["run: sleep 60; echo late"]["summary"], "did not finish within 2 s (killed); last output: ");
+  auto earlier = checks["console: ^@@livecheck phase=root-ready"];
+  EXPECT_EQ(earlier["status"], "PASS") << earlier.dump();
+  EXPECT_EQ(earlier["evidence"]["line"].get<std::string>().rfind("@@livecheck phase=root-ready t=", 0), 0u) << earlier.dump();
+  EXPECT_EQ(checks["run: echo 'kiosk: service ready' > /dev/console"]["status"], "PASS");
+  // The console shell's prompt was waiting on that line: the pattern cannot anchor at ^.
+  auto printed = checks["console: kiosk: service ready$"];
+  EXPECT_EQ(printed["status"], "PASS") << printed.dump();
+  EXPECT_EQ(printed["evidence"]["line"], "livecheck# kiosk: service ready");
+  auto never = checks["console: ^this line is never printed$"];
+  EXPECT_EQ(never["status"], "FAIL") << never.dump();
+  EXPECT_EQ(never["summary"].get<std::string>().rfind("no console line matched /^this line is never printed$/ within ", 0), 0u)
+      << never.dump();
+  EXPECT_EQ(never["evidence"]["seen"], false);
+  EXPECT_EQ(never["evidence"]["last_line"], "livecheck# kiosk: service ready") << "the console's last line";
   auto junit = ReadFile(dir_->path() / "run-steps/junit.xml");
   EXPECT_NE(junit.find("name=\"run: echo hello"), std::string::npos) << junit;
+  EXPECT_NE(junit.find("name=\"console: ^this line is never printed$"), std::string::npos) << junit;
 }
 
 // Run with QEMU's `max` CPU instead of the default TCG model (--cpu): the

@@ -74,6 +74,23 @@ check = "internal-disk-untouched"
 check = "no-disk-writes"
 )";
 
+// The hostile machine's LVM disk beside the same root with the device-mapper
+// module: Debian's lvm2 (installed in the tree, as on many installed
+// systems) activates the suspect's volume group from its udev rules. The
+// kernel logs nothing of it; the guest's block devices show dm-0 on the
+// internal disk's partition.
+constexpr const char* kLvmScenario = R"(description = "a user's root with lvm2 beside a disk holding a volume group"
+variants = ["debian-lvm"]
+internal_disk = "lvm-pv"
+timeout = 600
+[[step]]
+wait = "agent-ready"
+[[step]]
+check = "internal-disk-untouched"
+[[step]]
+check = "no-disk-writes"
+)";
+
 // dracut's dmsquash-live on livecheck's stick: the squashfs is the root
 // itself (dracut wants its /proc mount point), overlayfs on a tmpfs. The
 // layer checks find dracut's own layers (/run/rootfsbase, /run/overlayfs).
@@ -82,6 +99,9 @@ internal_disk = "ext4-dirty-journal"
 timeout = 600
 [[step]]
 wait = "agent-ready"
+[[step]]
+wait_console = 'Reached target .*Multi-User System'
+timeout = 300
 [[step]]
 check = "union-root"
 [[step]]
@@ -166,18 +186,25 @@ rootfs = "{2}"
 boot = "direct"
 # The modules stay out of the squashfs: the initramfs loads ext4 for it.
 extra_modules = ["crc32c_generic", "ext4"]
+[variant.debian-lvm]
+rootfs = "{0}"
+boot = "direct"
+extra_modules = ["dm_mod"]
 )",
                                       tree.string(), bad.string(), writes.string()));
   auto scenario = dir.path() / "every-check.toml";
   WriteFileAtomic(scenario, kScenario);
   auto swap_scenario = dir.path() / "swaps.toml";
   WriteFileAtomic(swap_scenario, kSwapScenario);
+  auto lvm_scenario = dir.path() / "lvm.toml";
+  WriteFileAtomic(lvm_scenario, kLvmScenario);
   auto images = dir.path() / "images";
   auto build = RunProcess({.argv = {LIVECHECK_BINARY, "build", "--config", config.string(), "--out", images.string()},
                            .timeout = std::chrono::minutes(10)});
   ASSERT_EQ(build.exit_code, 0) << build.out << build.err;
   auto report_dir = dir.path() / "report";
-  auto run = RunProcess({.argv = {LIVECHECK_BINARY, "run", scenario.string(), swap_scenario.string(), "--config", config.string(), "--images",
+  auto run = RunProcess({.argv = {LIVECHECK_BINARY, "run", scenario.string(), swap_scenario.string(), lvm_scenario.string(), "--config",
+                                  config.string(), "--images",
                                   images.string(), "--report-dir", report_dir.string(), "--accel", "tcg", "-j", "2"},
                          .timeout = std::chrono::minutes(25)});
   std::cout << run.out;
@@ -186,7 +213,7 @@ extra_modules = ["crc32c_generic", "ext4"]
   // ram-residue is whatever the system does with freed memory (Debian
   // promises no wiping): a verdict either way, never an ERROR or SKIP.
   for (auto& [variant, checks] : verdicts) {
-    if (variant == "debian-swaps" || variant == "debian-writes") continue;
+    if (variant == "debian-swaps" || variant == "debian-writes" || variant == "debian-lvm") continue;
     EXPECT_TRUE(checks["ram-residue"] == "PASS" || checks["ram-residue"] == "FAIL") << variant;
     checks.erase("ram-residue");
   }
@@ -205,6 +232,22 @@ extra_modules = ["crc32c_generic", "ext4"]
   std::map<std::string, std::string> written = {
       {"union-root", "PASS"}, {"internal-disk-untouched", "FAIL"}, {"no-disk-writes", "FAIL"}};
   EXPECT_EQ(verdicts["debian-writes"], written) << run.err;
+  // Activated, never mounted: only the block devices show it.
+  EXPECT_EQ(verdicts["debian-lvm"], (std::map<std::string, std::string>{{"internal-disk-untouched", "FAIL"},
+                                                                        {"no-disk-writes", "PASS"}}))
+      << run.err;
+  auto report = nlohmann::json::parse(ReadFile(report_dir / "report.json"));
+  for (const auto& r : report["results"]) {
+    if (r["variant"] != "debian-lvm") continue;
+    for (const auto& c : r["checks"]) {
+      if (c["name"] != "internal-disk-untouched") continue;
+      EXPECT_NE(c["summary"].get<std::string>().find("was activated (lvm): dm-0 'suspectvg-data' (lvm) is built on it"),
+                std::string::npos)
+          << c["summary"];
+    }
+    ASSERT_EQ(r["hazards"].size(), 1u);
+    EXPECT_EQ(r["hazards"][0]["touched"], "activated") << r["hazards"].dump();
+  }
   // The agent waited for systemd's own verdict on the boot.
   auto console = ReadFile(report_dir / "logs/every-check--debian-toram--r1.console.log");
   EXPECT_NE(console.find("phase=system-settled"), std::string::npos);
@@ -229,6 +272,8 @@ extra_modules = ["crc32c_generic", "ext4"]
   ASSERT_EQ(through_dracut.size(), 1u) << dracut.out << dracut.err;
   EXPECT_EQ(through_dracut.begin()->second,
             (std::map<std::string, std::string>{{"union-root", "PASS"},
+                                                // systemd's own status line on the serial console
+                                                {"console: Reached target .*Multi-User System", "PASS"},
                                                 {"lower-readonly", "PASS"},
                                                 {"upper-tmpfs", "PASS"},
                                                 {"canary", "PASS"},
