@@ -11,7 +11,10 @@
 namespace livecheck {
 
 std::string_view GaveUpLine(std::string_view line) {
-  for (std::string_view what : {"dracut: FATAL: ", "reboot: System halted"})
+  // live-boot prints its reason indented after "live-boot will now start a
+  // shell. The error message was:", then waits in that shell for ever.
+  for (std::string_view what :
+       {"dracut: FATAL: ", "reboot: System halted", "Unable to find a medium containing a live file system"})
     if (auto at = line.find(what); at != std::string_view::npos) return line.substr(at, 200);
   return {};
 }

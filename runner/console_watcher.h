@@ -18,7 +18,8 @@ namespace livecheck {
 namespace fs = std::filesystem;
 
 /// The part of a console line that says the guest gave up booting (dracut's
-/// "FATAL:", the kernel's "System halted"), or "" for any other line.
+/// "FATAL:", the kernel's "System halted", live-boot's medium not found),
+/// or "" for any other line.
 std::string_view GaveUpLine(std::string_view line);
 
 struct ConsoleWatcher {

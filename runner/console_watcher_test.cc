@@ -64,6 +64,9 @@ TEST_F(ConsoleWatcherTest, AnInitramfsThatGivesUpIsSeenAtOnce) {
   EXPECT_EQ(GaveUpLine("[ 1.0] reboot: System halted"), "reboot: System halted");
   EXPECT_EQ(GaveUpLine("[ 1.0] reboot: Power down"), "");
   EXPECT_EQ(GaveUpLine("dracut-initqueue[210]: FATAL is only a word here"), "");
+  // Debian's live-boot with live-media=removable and a stick reporting fixed media.
+  EXPECT_EQ(GaveUpLine("    Unable to find a medium containing a live file system"),
+            "Unable to find a medium containing a live file system");
 }
 
 }  // namespace
