@@ -1,5 +1,6 @@
 #include "runner/scenario_runner.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
@@ -63,6 +64,21 @@ asio::awaitable<void> SampleCounters(RunContext& ctx, MachineControl& machine, s
     auto stats = co_await machine.Counters(ctx);
     ctx.result.block_counters.push_back(BlockCounterSample(ctx.HostSeconds(), after, stats));
   } catch (const std::exception&) {
+  }
+}
+
+// A run that stopped early (the guest gave up, a wait timed out) still says
+// what it did to the disks: a boot that fails may have probe-mounted or
+// written them before. The disk checks its scenario names but never reached
+// are decided on the session so far; the run stays an ERROR.
+void DeferUnreachedDiskChecks(RunContext& ctx) {
+  for (const auto& step : ctx.request.scenario.steps) {
+    const auto& name = step.arg;
+    if (step.kind != ScenarioStep::Kind::kCheck ||
+        (name != "no-disk-writes" && name != "internal-disk-untouched" && name != "own-medium"))
+      continue;
+    auto& deferred = ctx.deferred_checks;
+    if (std::find(deferred.begin(), deferred.end(), name) == deferred.end()) deferred.push_back(name);
   }
 }
 
@@ -154,6 +170,7 @@ asio::awaitable<RunResult> RunScenario(RunRequest request, RunOptions options) {
       if (failed < request.scenario.steps.size()) Lap(result, lap, StepLabel(request.scenario.steps[failed]));
     }
     result.error = step_error;
+    if (!step_error.empty()) DeferUnreachedDiskChecks(ctx);
     // Facts for internal-disk-untouched once more, as late in the session as
     // possible (added to those taken at its step); a guest that died with the
     // unplugged stick simply has no more.

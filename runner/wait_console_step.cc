@@ -51,12 +51,12 @@ asio::awaitable<void> WaitConsoleStep::Run(RunContext& ctx, const ScenarioStep& 
       seen.host_seconds = ctx.HostSeconds();
       break;
     }
-    if (raw.size() == kConsoleChunk) continue;  // more already written
+    auto now = RunContext::Clock::now();
+    if (raw.size() == kConsoleChunk && now < until && now < ctx.deadline) continue;  // more already written
     if (auto why = WhyTheGuestCannotGoOn(ctx, name); !why.empty()) {
       seen.stopped = why;
       break;
     }
-    auto now = RunContext::Clock::now();
     if (now >= ctx.deadline)
       throw Error(fmt::format("timed out waiting for a console line matching /{}/ ({})", step.arg, step.where));
     if (now >= until) break;

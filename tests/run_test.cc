@@ -415,6 +415,11 @@ TEST_F(RunTest, HungAndPanickedGuestsAreErrorsWithConsoleTail) {
   EXPECT_GE(hung["wall_seconds"].get<double>(), hung["timeout_seconds"].get<double>());
   for (const auto& result : {hung, panicked}) {
     EXPECT_EQ(result["error_cause"], "image") << result["error"];
+    // Never reached, still decided: what the failed boot did to the disks
+    // (lower-readonly, a guest check, is not).
+    ASSERT_EQ(result["checks"].size(), 1u) << result["checks"].dump(1);
+    EXPECT_EQ(result["checks"][0]["name"], "no-disk-writes");
+    EXPECT_EQ(result["checks"][0]["status"], "PASS") << result["checks"][0].dump();
     EXPECT_EQ(result["attempts"].size(), 1u) << result["attempts"].dump();
     EXPECT_EQ(result["flaky"], false);
   }
