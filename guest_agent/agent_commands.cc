@@ -222,7 +222,44 @@ nlohmann::json Slaves(const std::string& base) {
   return list;
 }
 
+std::string Trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// A stacked device's slaves and device-mapper names; empty for any other.
+nlohmann::json StackedFacts(const std::string& base) {
+  auto slaves = Slaves(base);
+  if (slaves.empty()) return nlohmann::json::object();
+  // device-mapper's own names: "suspectvg-data", "LVM-<vg uuid><lv uuid>".
+  return {{"slaves", slaves},
+          {"dm_name", Trimmed(ReadText(base + "/dm/name").substr(0, 128))},
+          {"dm_uuid", Trimmed(ReadText(base + "/dm/uuid").substr(0, 160))}};
+}
+
+std::vector<std::string> SortedEntries(const std::string& dir_path) {
+  std::vector<std::string> names;
+  DIR* dir = opendir(dir_path.c_str());
+  if (dir == nullptr) return names;
+  while (dirent* e = readdir(dir))
+    if (e->d_name[0] != '.') names.push_back(e->d_name);
+  closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 }  // namespace
+
+nlohmann::json StackedDevices(const std::string& sys_block) {
+  auto list = nlohmann::json::array();
+  for (const auto& name : SortedEntries(sys_block)) {
+    auto facts = StackedFacts(sys_block + "/" + name);
+    if (facts.empty()) continue;
+    facts["name"] = name;
+    list.push_back(std::move(facts));
+  }
+  return list;
+}
 
 // Where the device sits in sysfs ("/sys/devices/pci0000:00/0000:00:1f.2/
 // ata3/host2/..."): its controller and port, which its name does not tell.
@@ -235,38 +272,22 @@ std::string SysPath(const std::string& sys_path) {
 nlohmann::json BlockDevices(const std::string& sys_block, const std::string& mountinfo_path) {
   auto mounts = ParseMountInfo(ReadText(mountinfo_path));
   auto list = nlohmann::json::array();
-  DIR* dir = opendir(sys_block.c_str());
-  if (dir == nullptr) return list;
-  std::vector<std::string> names;
-  while (dirent* e = readdir(dir))
-    if (e->d_name[0] != '.') names.push_back(e->d_name);
-  closedir(dir);
-  std::sort(names.begin(), names.end());
-  for (const auto& name : names) {
+  for (const auto& name : SortedEntries(sys_block)) {
     auto base = sys_block + "/" + name;
-    auto trim = [](std::string s) {
-      while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-      return s;
-    };
-    std::string dev = trim(ReadText(base + "/dev"));
-    std::string size = trim(ReadText(base + "/size"));
+    std::string dev = Trimmed(ReadText(base + "/dev"));
+    std::string size = Trimmed(ReadText(base + "/size"));
     auto mounted = nlohmann::json::array();
     for (const auto& m : mounts)
       if (m.device == dev || m.source == "/dev/" + name) mounted.push_back(m.mount_point);
     nlohmann::json device = {{"name", name},
                              {"device", dev},
                              {"bytes", size.empty() ? 0 : std::stoull(size) * 512},
-                             {"removable", trim(ReadText(base + "/removable")) == "1"},
-                             {"read_only", trim(ReadText(base + "/ro")) == "1"},
+                             {"removable", Trimmed(ReadText(base + "/removable")) == "1"},
+                             {"read_only", Trimmed(ReadText(base + "/ro")) == "1"},
                              {"usb_serial", UsbSerial(base)},
                              {"sys_path", SysPath(base)},
                              {"mounted_at", mounted}};
-    if (auto slaves = Slaves(base); !slaves.empty()) {
-      device["slaves"] = slaves;
-      // device-mapper's own names: "suspectvg-data", "LVM-<vg uuid><lv uuid>".
-      device["dm_name"] = trim(ReadText(base + "/dm/name").substr(0, 128));
-      device["dm_uuid"] = trim(ReadText(base + "/dm/uuid").substr(0, 160));
-    }
+    device.update(StackedFacts(base));
     list.push_back(std::move(device));
   }
   return list;

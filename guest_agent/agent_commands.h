@@ -43,6 +43,9 @@ nlohmann::json KernelLog();
 /// serial of the stick it is on ("" for other disks) and where it is mounted.
 nlohmann::json BlockDevices(const std::string& sys_block = "/sys/class/block",
                             const std::string& mountinfo_path = "/proc/self/mountinfo");
+/// The stacked devices (md arrays, device-mapper: LVM, dm-crypt) now:
+/// [{name, slaves, dm_name, dm_uuid}], the same fields BlockDevices gives them.
+nlohmann::json StackedDevices(const std::string& sys_block = "/sys/class/block");
 /// SHA-256 of every regular file below `root` (links not followed), skipping
 /// `skip` prefixes; unreadable files carry the errno name instead of a digest.
 nlohmann::json HashTree(const std::string& root, const std::vector<std::string>& skip);

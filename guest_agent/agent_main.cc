@@ -11,6 +11,7 @@
 // initramfs; answers only once PID 1 has switched into the booted root and
 // that system has settled, and then reads everything through PID 1's root.
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/reboot.h>
 #include <termios.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include "guest_agent/agent_commands.h"
 #include "guest_agent/follow_init.h"
 #include "guest_agent/init_wrapper.h"
+#include "guest_agent/stacked_watch.h"
 #include "guest_agent/tcg_crypto.h"
 
 namespace {
@@ -100,9 +102,20 @@ int main(int argc, char** argv) {
   if (follow) hello["follow"] = followed;
   WriteAll(out, hello.dump() + "\n");
 
+  livecheck::agent::StackedWatch stacked;
+  auto uptime_now = [] { return livecheck::agent::Uptime().value("uptime", 0.0); };
+  stacked.Scan(uptime_now());
   livecheck::LineBuffer lines(kMaxRequest);
   char buffer[4096];
   while (true) {
+    // Idle for half a second: look at the stacked devices again.
+    pollfd ready = {in, POLLIN, 0};
+    int polled = poll(&ready, 1, 500);
+    if (polled < 0 && errno != EINTR) return 0;
+    if (polled <= 0) {
+      stacked.Scan(uptime_now());
+      continue;
+    }
     ssize_t n = read(in, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return 0;
@@ -120,7 +133,11 @@ int main(int argc, char** argv) {
         auto request = livecheck::ParseUntrustedJson(line);
         if (request.is_discarded() || !request.is_object()) {
           response = {{"id", 0}, {"ok", false}, {"error", "malformed request"}};
+        } else if (livecheck::StringField(request, "cmd") == "stacked-seen") {
+          stacked.Scan(uptime_now());
+          response = {{"id", livecheck::IntField(request, "id", 0)}, {"ok", true}, {"result", stacked.Seen()}};
         } else {
+          stacked.Scan(uptime_now());
           response = livecheck::agent::HandleRequest(request);
           // The host learns how the agent found the system on its first ping.
           if (follow && livecheck::StringField(request, "cmd") == "ping" && response.contains("result") &&

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/json_fields.h"
 #include "evidence/checks.h"
+#include "evidence/stacked_devices.h"
 #include "evidence/token_scan.h"
 #include "evidence/union_layers.h"
 #include "runner/machine_control.h"
@@ -207,6 +208,9 @@ asio::awaitable<void> AgentAccess::GatherDiskFacts(RunContext& ctx, milliseconds
     auto swaps = co_await agent_.Request(Cmd("swaps"), ctx.Budget(timeout));
     auto devices = co_await agent_.Request(Cmd("block-devices"), ctx.Budget(timeout));
     AddDiskFacts(ctx, mounts, swaps, devices);
+    // Stacked devices the agent saw at any time it served, also those gone again.
+    auto seen = co_await agent_.Request(Cmd("stacked-seen"), ctx.Budget(timeout));
+    NoteStackedDevices(ctx.disk_facts["stacked"], seen);
     // The ring buffer holds the whole session: the latest read replaces.
     auto log = co_await agent_.Request(Cmd("kernel-log"), ctx.Budget(timeout));
     if (log.is_object() && log.contains("lines") && log["lines"].is_array()) ctx.disk_facts["kernel_log"] = log["lines"];

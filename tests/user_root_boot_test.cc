@@ -77,14 +77,17 @@ check = "no-disk-writes"
 // The hostile machine's LVM disk beside the same root with the device-mapper
 // module: Debian's lvm2 (installed in the tree, as on many installed
 // systems) activates the suspect's volume group from its udev rules. The
-// kernel logs nothing of it; the guest's block devices show dm-0 on the
-// internal disk's partition.
+// kernel logs nothing of it, and the volume is deactivated again before the
+// checks look: only the agent's watch of the stacked devices saw dm-0 on
+// the internal disk's partition.
 constexpr const char* kLvmScenario = R"(description = "a user's root with lvm2 beside a disk holding a volume group"
 variants = ["debian-lvm"]
 internal_disk = "lvm-pv"
 timeout = 600
 [[step]]
 wait = "agent-ready"
+[[step]]
+run = "lvchange -an suspectvg/data && ! test -e /dev/mapper/suspectvg-data"
 [[step]]
 check = "internal-disk-untouched"
 [[step]]
@@ -233,8 +236,11 @@ extra_modules = ["dm_mod"]
       {"union-root", "PASS"}, {"internal-disk-untouched", "FAIL"}, {"no-disk-writes", "FAIL"}};
   EXPECT_EQ(verdicts["debian-writes"], written) << run.err;
   // Activated, never mounted: only the block devices show it.
-  EXPECT_EQ(verdicts["debian-lvm"], (std::map<std::string, std::string>{{"internal-disk-untouched", "FAIL"},
-                                                                        {"no-disk-writes", "PASS"}}))
+  EXPECT_EQ(verdicts["debian-lvm"],
+            (std::map<std::string, std::string>{{"run: lvchange -an suspectvg/data && ! test -e /dev/mapper/suspectvg-data",
+                                                 "PASS"},
+                                                {"internal-disk-untouched", "FAIL"},
+                                                {"no-disk-writes", "PASS"}}))
       << run.err;
   auto report = nlohmann::json::parse(ReadFile(report_dir / "report.json"));
   for (const auto& r : report["results"]) {
