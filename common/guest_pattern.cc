@@ -24,7 +24,7 @@ bool IsAcceptablePattern(const std::string& pattern) {
   return states <= 10000;
 }
 
-GuestPattern::GuestPattern(const std::string& pattern) : text_(pattern) {
+GuestPattern::GuestPattern(const std::string& pattern) {
   constexpr auto kFlags = std::regex::ECMAScript | std::regex_constants::__polynomial;
   if (!IsAcceptablePattern(pattern)) throw std::regex_error(std::regex_constants::error_complexity);
   // Alone first: wrapped, an unbalanced ")(" would close the wrapper's group
@@ -39,11 +39,10 @@ bool GuestPattern::Found(std::string_view line) const {
   return std::regex_match(line.begin(), line.end(), anywhere_);
 }
 
-std::optional<LineMatch> FirstMatchingLine(std::string_view text, const GuestPattern& pattern, bool whole_lines_only) {
+std::optional<LineMatch> FirstMatchingLine(std::string_view text, const GuestPattern& pattern) {
   size_t start = 0;
   while (start < text.size()) {
     size_t newline = text.find('\n', start);
-    if (newline == std::string_view::npos && whole_lines_only) break;
     size_t end = newline == std::string_view::npos ? text.size() : newline;
     std::string line(text.substr(start, std::min(end - start, kMaxMatchedLine)));
     if (!line.empty() && line.back() == '\r') line.pop_back();

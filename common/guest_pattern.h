@@ -26,10 +26,8 @@ class GuestPattern {
   /// Throws std::regex_error for a bad or oversized pattern.
   explicit GuestPattern(const std::string& pattern);
   bool Found(std::string_view line) const;
-  const std::string& text() const { return text_; }
 
  private:
-  std::string text_;
   std::regex anywhere_;
 };
 
@@ -42,9 +40,8 @@ struct LineMatch {
 };
 
 /// The first line of `text` the pattern is found in. A last line without a
-/// newline is searched too (a prompt), unless `whole_lines_only`.
-std::optional<LineMatch> FirstMatchingLine(std::string_view text, const GuestPattern& pattern,
-                                           bool whole_lines_only = false);
+/// newline is searched too (a prompt).
+std::optional<LineMatch> FirstMatchingLine(std::string_view text, const GuestPattern& pattern);
 
 /// The last non-empty line of guest output for a one-line summary: cut to
 /// 160 bytes, control bytes shown as '?'.
