@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake ninja-build g++ pkg-config git libxml2-utils e2fsprogs cppcheck clang libclang-rt-14-dev
+  cmake ninja-build g++ pkg-config git libxml2-utils e2fsprogs cppcheck clang libclang-rt-14-dev lld ccache
   libfmt-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libarchive-dev libssl-dev
   libgtest-dev libgmock-dev
   # reading disks after a run (what leaked): libguestfs's C API
