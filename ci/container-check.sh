@@ -38,7 +38,8 @@ fi
 repeat=${LIVECHECK_TEMPLATE_REPEAT:-3}
 mirror=${LIVECHECK_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+# The image goes with the scratch directory, also when a command fails.
+trap 'podman rmi -f livecheck-check > /dev/null 2>&1 || true; rm -rf "$scratch"' EXIT
 # runc, not crun: crun refuses hybrid cgroup hierarchies. Limits at or below
 # the caller's own: without CAP_SYS_RESOURCE (as in some CI sandboxes) the
 # runtime may not raise them to its defaults.
@@ -80,9 +81,8 @@ for i, (platform, cmd) in enumerate(commands):
         f.write(cmd.replace("--repeat 3", "--repeat " + repeat))
 EOF
 
-n=0
-for file in "$scratch"/commands/*.sh; do
-  n=$((n + 1))
+commands=("$scratch"/commands/*.sh)
+for file in "${commands[@]}"; do
   cmd=$(cat "$file")
   echo "container-check: [$(basename "$file" .sh)] $(head -n 1 "$file")"
   # GitHub's gate compares with main's cached report: here the first run's.
@@ -100,5 +100,4 @@ for file in "$scratch"/commands/*.sh; do
   fi
 done
 xmllint --noout "$work/out/report/junit.xml"
-podman rmi -f livecheck-check > /dev/null
-echo "container-check: $n template commands ran in the container"
+echo "container-check: ${#commands[@]} template commands ran in the container"
