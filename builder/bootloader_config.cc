@@ -4,8 +4,10 @@
 
 namespace livecheck {
 
+std::string ReferenceCommandLine() { return "console=ttyS0,115200 quiet panic=-1 no_timer_check"; }
+
 std::string KernelCommandLine(const std::string& extra) {
-  std::string cmdline = "console=ttyS0,115200 quiet panic=-1 no_timer_check";
+  std::string cmdline = ReferenceCommandLine() + " cryptomgr.notests";
   if (!extra.empty()) cmdline += " " + extra;
   return cmdline;
 }

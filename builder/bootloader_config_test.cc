@@ -6,8 +6,10 @@ namespace livecheck {
 namespace {
 
 TEST(BootloaderConfigTest, CommandLineKeepsConsoleAndPanicSettings) {
-  EXPECT_EQ(KernelCommandLine(""), "console=ttyS0,115200 quiet panic=-1 no_timer_check");
-  EXPECT_EQ(KernelCommandLine("live.toram=1"), "console=ttyS0,115200 quiet panic=-1 no_timer_check live.toram=1");
+  EXPECT_EQ(KernelCommandLine(""), "console=ttyS0,115200 quiet panic=-1 no_timer_check cryptomgr.notests");
+  EXPECT_EQ(KernelCommandLine("live.toram=1"),
+            "console=ttyS0,115200 quiet panic=-1 no_timer_check cryptomgr.notests live.toram=1");
+  EXPECT_EQ(ReferenceCommandLine(), "console=ttyS0,115200 quiet panic=-1 no_timer_check");
 }
 
 TEST(BootloaderConfigTest, SyslinuxBootsLiveKernelWithInitrd) {

@@ -108,7 +108,7 @@ std::vector<Sample> BootRound(const std::string& accel, const fs::path& kernel, 
   auto start = Clock::now();
   for (int i = 0; i < parallel; ++i) {
     MachineDescription m{.accel = accel, .memory_mb = 256, .kernel = kernel, .initrd = initrd,
-                         .append = KernelCommandLine(""), .serial_log = dir / fmt::format("console-{}.log", i)};
+                         .append = ReferenceCommandLine(), .serial_log = dir / fmt::format("console-{}.log", i)};
     std::error_code ec;
     fs::remove(m.serial_log, ec);
     vms[i].console = m.serial_log;

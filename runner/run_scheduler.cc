@@ -5,6 +5,7 @@
 #include "common/interrupt.h"
 #include "evidence/checks.h"
 #include "runner/retry_policy.h"
+#include "runner/start_order.h"
 
 namespace livecheck {
 
@@ -16,6 +17,7 @@ ScheduleOutcome RunAll(const std::vector<RunRequest>& requests, const RunOptions
   asio::io_context io;
   size_t next = 0, finished = 0;
   int workers = std::max(1, std::min<int>(schedule.jobs, static_cast<int>(requests.size())));
+  const auto order = StartOrder(requests, workers);
   std::exception_ptr worker_failure;
 
   // The signal's watcher thread has already killed every VM (main.cc); the
@@ -29,7 +31,7 @@ ScheduleOutcome RunAll(const std::vector<RunRequest>& requests, const RunOptions
 
   auto worker = [&]() -> asio::awaitable<void> {
     while (!Interrupted() && next < requests.size()) {
-      size_t index = next++;
+      size_t index = order[next++];
       const auto& request = requests[index];
       if (schedule.progress) schedule.progress(fmt::format("[{}/{}] {}: started", index + 1, requests.size(), RunId(request)));
       if (schedule.on_start) schedule.on_start(RunId(request));

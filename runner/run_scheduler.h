@@ -22,7 +22,8 @@ struct ScheduleOutcome {
   bool interrupted = false;
 };
 
-/// Runs every request, up to `jobs` at once, on one io_context. Once the
+/// Runs every request, up to `jobs` at once, on one io_context, the longest
+/// expected first (runner/start_order.h); results stay in request order. Once the
 /// process is interrupted (common/interrupt.h: every VM is killed at once),
 /// running scenarios end as ERROR ("interrupted") and requests not started
 /// yet are reported as not run.
