@@ -11,37 +11,31 @@ namespace livecheck {
 namespace {
 
 using L = InternalDiskLayout;
-constexpr const char* kDisk = "/dev/sda";
 constexpr const char* kPartition = "/dev/sda1";
 constexpr const char* kRewritten = "the suspect's data: written just before the power cut\n";
 
-// The appliance on `disk`, its first partition's old ext4 signature wiped:
-// a partition made anew keeps nothing of the last file system for blkid to
-// find beside the new one.
+// The appliance on `disk`, once its first partition shows. On a loaded
+// host /dev/sda1 is sometimes missing after the appliance boots, and it
+// never came back: not within a minute, not when asked for (BLKRRPART:
+// busy, and `udevadm settle` failed after it). Seen at -j2 in CI and here,
+// about one launch in seven, with nothing written to the disk yet. So the wait is short and the caller tries a
+// second appliance, which has always found it.
 Guestfs LaunchOnce(const fs::path& disk) {
   std::string error;
   auto g = LaunchGuestfs({{disk.string()}}, error);
   if (!g) throw Error(fmt::format("cannot make a hazard disk from {}: {}", disk.string(), error));
-  if (guestfs_wipefs(g.get(), kPartition) != 0)
-    throw Error(fmt::format("libguestfs: wipefs {}: {}", kPartition, GuestfsLastError(g.get())));
-  // The write makes udev re-read the disk's partitions: /dev/sda1 goes away
-  // for a moment (a CI run's mkfs.btrfs found it missing), and on a loaded
-  // host it once did not come back within 10 s. Wait up to a minute, asking
-  // the kernel to re-read the table itself after 10 s.
-  RunInAppliance(g.get(), fmt::format("udevadm settle; i=0; while [ ! -b {0} ] && [ $i -lt 600 ]; do "
-                                      "if [ $i = 100 ]; then blockdev --rereadpt {1} || partx -a {1} || true; "
-                                      "udevadm settle; fi; sleep 0.1; i=$((i + 1)); done; "
-                                      "[ -b {0} ] || {{ echo \"no {0} after 60 s: $(ls /dev/sd*)\"; exit 1; }}; "
-                                      "udevadm settle",
-                                      kPartition, kDisk));
+  RunInAppliance(g.get(), fmt::format("udevadm settle || true; i=0; while [ ! -b {0} ] && [ $i -lt 100 ]; do "
+                                      "sleep 0.1; i=$((i + 1)); done; "
+                                      "[ -b {0} ] || {{ echo \"no {0} after 10 s: $(ls /dev/sd*)\"; exit 1; }}",
+                                      kPartition));
   return g;
 }
 
-// In a fresh-clone CI run the partition stayed away for the whole minute
-// and the kernel refused to re-read the table (BLKRRPART: busy). A second
-// appliance reads the table at its boot, and finds the signature already
-// gone, so it writes nothing that would make the partition go away again.
+// The first partition's old ext4 is wiped in the image file, before the
+// appliance boots: a partition made anew keeps nothing of the last file
+// system for blkid to find beside the new one.
 Guestfs Launch(const fs::path& disk) {
+  WriteIntoImage(disk, L::kExt4Offset, std::string(L::kMiB, '\0'));
   try {
     return LaunchOnce(disk);
   } catch (const Error&) {
