@@ -18,15 +18,17 @@ constexpr const char* kRewritten = "the suspect's data: written just before the 
 // host /dev/sda1 is sometimes missing after the appliance boots, and it
 // never came back: not within a minute, not when asked for (BLKRRPART:
 // busy, and `udevadm settle` failed after it). Seen at -j2 in CI and here,
-// about one launch in seven, with nothing written to the disk yet. So the wait is short and the caller tries a
-// second appliance, which has always found it.
+// about one launch in seven, with nothing written to the disk yet. So the
+// wait is short and the caller tries a second appliance, which has always
+// found it.
 Guestfs LaunchOnce(const fs::path& disk) {
   std::string error;
   auto g = LaunchGuestfs({{disk.string()}}, error);
   if (!g) throw Error(fmt::format("cannot make a hazard disk from {}: {}", disk.string(), error));
   RunInAppliance(g.get(), fmt::format("udevadm settle || true; i=0; while [ ! -b {0} ] && [ $i -lt 100 ]; do "
                                       "sleep 0.1; i=$((i + 1)); done; "
-                                      "[ -b {0} ] || {{ echo \"no {0} after 10 s: $(ls /dev/sd*)\"; exit 1; }}",
+                                      "[ -b {0} ] || {{ echo \"no {0} after 10 s: $(ls /dev/sd*)\"; exit 1; }}; "
+                                      "udevadm settle || true",
                                       kPartition));
   return g;
 }
