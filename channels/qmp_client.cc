@@ -39,8 +39,15 @@ asio::awaitable<void> QmpClient::Connect(const fs::path& socket, std::chrono::mi
   std::string error;
   if (!co_await channel_.Connect(socket, timeout, error)) throw QmpError("QMP: " + error);
   auto deadline = Clock::now() + timeout;
-  auto greeting = co_await ReadMessage(deadline, "the greeting");
-  if (!greeting.contains("QMP")) throw QmpError("QMP: unexpected greeting: " + greeting.dump());
+  // QEMU can write an event (RESUME as the machine starts) before its
+  // greeting: the socket accepts us before the monitor has announced itself.
+  // Such an event is kept like any other.
+  while (true) {
+    auto greeting = co_await ReadMessage(deadline, "the greeting");
+    if (greeting.contains("QMP")) break;
+    if (!greeting.contains("event")) throw QmpError("QMP: unexpected greeting: " + greeting.dump().substr(0, 200));
+    pending_events_.push_back(greeting);
+  }
   co_await Execute("qmp_capabilities", nlohmann::json::object(),
                    std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
 }

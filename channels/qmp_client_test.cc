@@ -87,6 +87,41 @@ TEST(QmpClientTest, MatchesRepliesByIdAndQueuesEvents) {
   });
 }
 
+// Seen in CI: QEMU wrote RESUME before its greeting to a client that
+// connected while the machine was starting.
+TEST(QmpClientTest, EventBeforeTheGreetingIsKept) {
+  auto dir = testing::MakeTestDir();
+  auto path = dir.path() / "qmp.sock";
+  asio::io_context io;
+  FakeQmpPeer peer(io, path, {"{\"return\": {}, \"id\": 1}\n"});
+  asio::co_spawn(io, peer.Serve("{\"event\": \"RESUME\", \"timestamp\": {}}\n" + kGreeting), asio::detached);
+  RunClient(io, [&]() -> asio::awaitable<void> {
+    QmpClient qmp(io.get_executor());
+    co_await qmp.Connect(path, milliseconds(2000));
+    auto resume = co_await qmp.WaitEvent("RESUME", [](const nlohmann::json&) { return true; }, milliseconds(100));
+    EXPECT_EQ(resume["event"], "RESUME");
+    EXPECT_EQ(qmp.event_log().size(), 1u);
+  });
+}
+
+TEST(QmpClientTest, AReplyInPlaceOfTheGreetingIsAnError) {
+  auto dir = testing::MakeTestDir();
+  auto path = dir.path() / "qmp.sock";
+  asio::io_context io;
+  FakeQmpPeer peer(io, path, {});
+  asio::co_spawn(io, peer.Serve("{\"return\": {}}\n"), asio::detached);
+  std::string message;
+  RunClient(io, [&]() -> asio::awaitable<void> {
+    QmpClient qmp(io.get_executor());
+    try {
+      co_await qmp.Connect(path, milliseconds(2000));
+    } catch (const QmpError& e) {
+      message = e.what();
+    }
+  });
+  EXPECT_EQ(message, "QMP: unexpected greeting: {\"return\":{}}");
+}
+
 TEST(QmpClientTest, ErrorReplyTimeoutAndGarbageAreQmpErrors) {
   auto dir = testing::MakeTestDir();
   auto path = dir.path() / "qmp.sock";
