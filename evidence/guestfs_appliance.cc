@@ -20,9 +20,15 @@ Guestfs LaunchGuestfs(const std::vector<GuestfsDrive>& drives, std::string& erro
   const char* settings[] = {"force_tcg", nullptr};
   bool ok = guestfs_set_backend(g.get(), "direct") == 0 &&
             guestfs_set_backend_settings(g.get(), const_cast<char* const*>(settings)) == 0;
-  for (const auto& d : drives)
-    ok = ok && guestfs_add_drive_opts(g.get(), d.path.c_str(), GUESTFS_ADD_DRIVE_OPTS_READONLY, d.readonly ? 1 : 0,
-                                      GUESTFS_ADD_DRIVE_OPTS_FORMAT, d.format.c_str(), -1) == 0;
+  for (const auto& d : drives) {
+    if (!ok) break;
+    ok = d.label.empty()
+             ? guestfs_add_drive_opts(g.get(), d.path.c_str(), GUESTFS_ADD_DRIVE_OPTS_READONLY, d.readonly ? 1 : 0,
+                                      GUESTFS_ADD_DRIVE_OPTS_FORMAT, d.format.c_str(), -1) == 0
+             : guestfs_add_drive_opts(g.get(), d.path.c_str(), GUESTFS_ADD_DRIVE_OPTS_READONLY, d.readonly ? 1 : 0,
+                                      GUESTFS_ADD_DRIVE_OPTS_FORMAT, d.format.c_str(), GUESTFS_ADD_DRIVE_OPTS_LABEL,
+                                      d.label.c_str(), -1) == 0;
+  }
   if (!ok || guestfs_launch(g.get()) != 0) {
     error = "libguestfs: " + GuestfsLastError(g.get());
     return nullptr;

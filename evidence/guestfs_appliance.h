@@ -20,11 +20,17 @@ using Guestfs = std::unique_ptr<guestfs_h, GuestfsCloser>;
 struct GuestfsDrive {
   std::string path, format = "raw";
   bool readonly = false;  ///< a writable snapshot in the appliance; the file is not written
+  std::string label;      ///< the drive's name for scripts (/dev/disk/guestfs/LABEL)
 };
 
-/// The appliance launched with `drives` (/dev/sda, /dev/sdb, ... in order),
-/// or null with `error` set. Always under TCG: on machines of this kind KVM
-/// may open and then hang guests.
+/// The appliance launched with `drives`, or null with `error` set. Always
+/// under TCG: on machines of this kind KVM may open and then hang guests.
+/// API calls name the drives /dev/sda, /dev/sdb, ... in the order added
+/// (libguestfs translates), but the appliance's kernel names them in the
+/// order their probes end: a script run with RunInAppliance sees its own
+/// root disk as /dev/sda in about a third of launches on a busy host, and
+/// finds a drive by its label instead, as /dev/disk/guestfs/LABEL and
+/// /dev/disk/guestfs/LABELN for partition N.
 Guestfs LaunchGuestfs(const std::vector<GuestfsDrive>& drives, std::string& error);
 
 /// libguestfs's last error on `g`.

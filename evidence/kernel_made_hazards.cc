@@ -11,38 +11,27 @@ namespace livecheck {
 namespace {
 
 using L = InternalDiskLayout;
+// The disk's first partition, as API calls name it and as scripts find it
+// (the kernel's own name varies: see LaunchGuestfs).
 constexpr const char* kPartition = "/dev/sda1";
+constexpr const char* kScriptPartition = "/dev/disk/guestfs/hazard1";
 constexpr const char* kRewritten = "the suspect's data: written just before the power cut\n";
-
-// The appliance on `disk`, once its first partition shows. On a loaded
-// host /dev/sda1 is sometimes missing after the appliance boots, and it
-// never came back: not within a minute, not when asked for (BLKRRPART:
-// busy, and `udevadm settle` failed after it). Seen at -j2 in CI and here,
-// about one launch in seven, with nothing written to the disk yet. So the
-// wait is short and the caller tries a second appliance, which has always
-// found it.
-Guestfs LaunchOnce(const fs::path& disk) {
-  std::string error;
-  auto g = LaunchGuestfs({{disk.string()}}, error);
-  if (!g) throw Error(fmt::format("cannot make a hazard disk from {}: {}", disk.string(), error));
-  RunInAppliance(g.get(), fmt::format("udevadm settle || true; i=0; while [ ! -b {0} ] && [ $i -lt 100 ]; do "
-                                      "sleep 0.1; i=$((i + 1)); done; "
-                                      "[ -b {0} ] || {{ echo \"no {0} after 10 s: $(ls /dev/sd*)\"; exit 1; }}; "
-                                      "udevadm settle || true",
-                                      kPartition));
-  return g;
-}
 
 // The first partition's old ext4 is wiped in the image file, before the
 // appliance boots: a partition made anew keeps nothing of the last file
 // system for blkid to find beside the new one.
 Guestfs Launch(const fs::path& disk) {
   WriteIntoImage(disk, L::kExt4Offset, std::string(L::kMiB, '\0'));
-  try {
-    return LaunchOnce(disk);
-  } catch (const Error&) {
-    return LaunchOnce(disk);
-  }
+  std::string error;
+  auto g = LaunchGuestfs({{.path = disk.string(), .label = "hazard"}}, error);
+  if (!g) throw Error(fmt::format("cannot make a hazard disk from {}: {}", disk.string(), error));
+  // udev makes the label's links once the partition shows.
+  RunInAppliance(g.get(), fmt::format("udevadm settle || true; i=0; while [ ! -b {0} ] && [ $i -lt 100 ]; do "
+                                      "sleep 0.1; i=$((i + 1)); done; "
+                                      "[ -b {0} ] || {{ echo \"no {0} after 10 s: $(ls /dev/sd*)\"; exit 1; }}; "
+                                      "udevadm settle || true",
+                                      kScriptPartition));
+  return g;
 }
 
 void Check(guestfs_h* g, int status, const char* what) {
@@ -68,7 +57,7 @@ void AddXfsDirtyLog(const fs::path& disk) {
   // kernel mounts small ones, and a seized disk's partition may be one.
   RunInAppliance(g.get(), fmt::format("TEST_DIR=1 TEST_DEV=1 QA_CHECK_FS=1 mkfs.xfs -q -f -L INTERNAL "
                                       "-m uuid=6c697665-6368-6563-6b00-000000000020 {}",
-                                      kPartition));
+                                      kScriptPartition));
   MountWithKnownFile(g.get(), kPartition);
   Check(g.get(), guestfs_sync(g.get()), "sync");
   Write(g.get(), "/known-file.txt", kRewritten);
@@ -79,7 +68,7 @@ void AddXfsDirtyLog(const fs::path& disk) {
 void AddBtrfsLogTree(const fs::path& disk) {
   auto g = Launch(disk);
   RunInAppliance(g.get(), fmt::format("mkfs.btrfs -q -f --mixed -L INTERNAL -U 6c697665-6368-6563-6b00-000000000021 {}",
-                                      kPartition));
+                                      kScriptPartition));
   // No periodic commit may come between the fsync and the power cut.
   MountWithKnownFile(g.get(), kPartition, "commit=300");
   Check(g.get(), guestfs_sync(g.get()), "sync");
@@ -100,7 +89,7 @@ void AddMdraidMember(const fs::path& disk) {
                                       "--metadata=1.2 --uuid=6c697665:63686563:6b000000:00000022 "
                                       "--homehost=suspect --name=data {} missing && "
                                       "mkfs.ext4 -q -L INTERNAL -U 6c697665-6368-6563-6b00-000000000023 /dev/md0",
-                                      kPartition));
+                                      kScriptPartition));
   MountWithKnownFile(g.get(), "/dev/md0");
   Check(g.get(), guestfs_umount_all(g.get()), "umount");
   RunInAppliance(g.get(), "mdadm --stop /dev/md0");
