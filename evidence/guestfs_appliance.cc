@@ -21,13 +21,15 @@ Guestfs LaunchGuestfs(const std::vector<GuestfsDrive>& drives, std::string& erro
   bool ok = guestfs_set_backend(g.get(), "direct") == 0 &&
             guestfs_set_backend_settings(g.get(), const_cast<char* const*>(settings)) == 0;
   for (const auto& d : drives) {
-    if (!ok) break;
-    ok = d.label.empty()
-             ? guestfs_add_drive_opts(g.get(), d.path.c_str(), GUESTFS_ADD_DRIVE_OPTS_READONLY, d.readonly ? 1 : 0,
-                                      GUESTFS_ADD_DRIVE_OPTS_FORMAT, d.format.c_str(), -1) == 0
-             : guestfs_add_drive_opts(g.get(), d.path.c_str(), GUESTFS_ADD_DRIVE_OPTS_READONLY, d.readonly ? 1 : 0,
-                                      GUESTFS_ADD_DRIVE_OPTS_FORMAT, d.format.c_str(), GUESTFS_ADD_DRIVE_OPTS_LABEL,
-                                      d.label.c_str(), -1) == 0;
+    struct guestfs_add_drive_opts_argv options {};
+    options.bitmask = GUESTFS_ADD_DRIVE_OPTS_READONLY_BITMASK | GUESTFS_ADD_DRIVE_OPTS_FORMAT_BITMASK;
+    options.readonly = d.readonly ? 1 : 0;
+    options.format = d.format.c_str();
+    if (!d.label.empty()) {
+      options.bitmask |= GUESTFS_ADD_DRIVE_OPTS_LABEL_BITMASK;
+      options.label = d.label.c_str();
+    }
+    ok = ok && guestfs_add_drive_opts_argv(g.get(), d.path.c_str(), &options) == 0;
   }
   if (!ok || guestfs_launch(g.get()) != 0) {
     error = "libguestfs: " + GuestfsLastError(g.get());
