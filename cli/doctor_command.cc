@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/process.h"
 #include "machine/accel_probe.h"
+#include "machine/ovmf_vars.h"
 
 namespace livecheck {
 namespace {
@@ -43,7 +44,7 @@ int RunDoctorCommand(const std::string& images) {
   list.push_back({"qemu-system-x86_64", qemu, qemu ? FirstLine({"qemu-system-x86_64", "--version"}) : "missing",
                   "qemu-system-x86"});
   list.push_back(Tool("qemu-img", "qemu-utils"));
-  list.push_back(File("/usr/share/OVMF/OVMF_CODE_4M.fd", "ovmf"));
+  list.push_back(File(kOvmfCode, "ovmf"));
   list.push_back(File("/usr/lib/syslinux/mbr/mbr.bin", "syslinux-common"));
   list.push_back(File("/usr/lib/ISOLINUX/isolinux.bin", "isolinux"));
   list.push_back(File("/usr/lib/grub/x86_64-efi/linux.mod", "grub-efi-amd64-bin"));

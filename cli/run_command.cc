@@ -33,6 +33,7 @@
 #include "machine/medium_files.h"
 #include "evidence/hazard_disk.h"
 #include "machine/qemu_process.h"
+#include "runner/run_machine.h"
 #include "runner/run_scheduler.h"
 #include "runner/scenario.h"
 #include "reports/bundle_signature.h"
@@ -275,7 +276,8 @@ RunPlan PlanExternalImage(const RunArgs& args, std::vector<Scenario> scenarios) 
 // medium, kernel and initrd), the internal disk, firmware, QEMU, livecheck
 // and its agent. Hashed, not copied: a court gets the digests, the owner
 // keeps the images.
-std::vector<std::pair<std::string, fs::path>> EvidenceInputs(const std::vector<RunRequest>& requests) {
+std::vector<std::pair<std::string, fs::path>> EvidenceInputs(const std::vector<RunRequest>& requests,
+                                                           const fs::path& ovmf_vars) {
   std::vector<std::pair<std::string, fs::path>> inputs;
   std::set<std::string> seen;
   auto add = [&](const std::string& role, const fs::path& path) {
@@ -299,7 +301,10 @@ std::vector<std::pair<std::string, fs::path>> EvidenceInputs(const std::vector<R
   }
   for (const auto& r : requests)
     for (const auto& disk : r.internal_disks) add("internal disk", disk);
-  if (uefi) add("firmware", "/usr/share/OVMF/OVMF_CODE_4M.fd");
+  if (uefi) {
+    add("firmware", kOvmfCode);
+    add("firmware variables", ovmf_vars);
+  }
   add("firmware", "/usr/share/seabios/bios-256k.bin");
   add("qemu", "/usr/bin/qemu-system-x86_64");
   add("livecheck", "/proc/self/exe");
@@ -307,9 +312,9 @@ std::vector<std::pair<std::string, fs::path>> EvidenceInputs(const std::vector<R
   return inputs;
 }
 
-void WriteEvidence(const RunArgs& args, const RunReport& report, const std::vector<Scenario>& scenarios,
-                   const std::vector<RunRequest>& requests) {
-  EvidenceBundleSpec spec{.report_dir = args.report_dir, .inputs = EvidenceInputs(requests),
+void WriteEvidence(const RunArgs& args, const RunReport& report, const RunOptions& options,
+                   const std::vector<Scenario>& scenarios, const std::vector<RunRequest>& requests) {
+  EvidenceBundleSpec spec{.report_dir = args.report_dir, .inputs = EvidenceInputs(requests, options.ovmf_vars),
                           .sign_key = args.sign_key};
   // Each variant's file list, so verify can decide ram-copy again.
   std::set<std::string> variants;
@@ -324,7 +329,7 @@ void WriteEvidence(const RunArgs& args, const RunReport& report, const std::vect
   spec.facts = {{"livecheck", args.version}, {"qemu_version", report.host.value("qemu", "")}, {"host", report.host},
                 {"accel", report.accel}, {"accel_reason", report.accel_reason}, {"cpu", report.cpu},
                 {"host_reference", report.host_reference}, {"timeout_scale", report.timeout_scale},
-                {"checks", args.checks}, {"image", args.image}, {"boot", args.boot}, {"append", args.append}};
+                {"ovmf_vars", report.ovmf_vars}, {"checks", args.checks}, {"image", args.image}, {"boot", args.boot}, {"append", args.append}};
   WriteEvidenceBundle(spec, args.evidence);
   Say(fmt::format("evidence: {} ({})", args.evidence, args.sign_key.empty() ? "unsigned" : "signed"));
 }
@@ -385,6 +390,8 @@ int RunRunCommand(const RunArgs& args) {
                      .report_dir = args.report_dir,
                      .runtime_parent = args.runtime_dir, .keep = args.keep, .disk_diff = !args.no_disk_diff, .backend = args.backend,
                      .kernel_entry = args.kernel_entry};
+  report.ovmf_vars = PrepareFirmwareVars(requests, HostCacheDir(fs::path(args.images) / ".cache"), options);
+  if (!report.ovmf_vars.empty()) Say("UEFI variable store: " + report.ovmf_vars);
   fs::create_directories(args.report_dir);
   // Two runs writing one report directory would interleave their reports.
   DirectoryClaim claim(args.report_dir, "--report-dir");
@@ -408,7 +415,7 @@ int RunRunCommand(const RunArgs& args) {
   std::cout << "\n" << TerminalSummary(report);
   WriteReports(report, args.report_dir);
   Say(fmt::format("reports: {0}/report.json {0}/junit.xml {0}/report.html", args.report_dir));
-  if (!args.evidence.empty()) WriteEvidence(args, report, scenarios, requests);
+  if (!args.evidence.empty()) WriteEvidence(args, report, options, scenarios, requests);
 
   if (report.interrupted) return kExitInterrupted;
   for (const auto& r : report.results)

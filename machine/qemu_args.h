@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "machine/ovmf_vars.h"
+
 namespace livecheck {
 
 namespace fs = std::filesystem;
@@ -32,8 +34,8 @@ struct MachineDescription {
   std::string stick_format = "raw";
   bool stick_read_only = true;       ///< attach read-only (the user's image is never written)
   fs::path cdrom;
-  fs::path ovmf_code = "/usr/share/OVMF/OVMF_CODE_4M.fd";
-  fs::path ovmf_vars;                ///< a private, writable copy of OVMF_VARS_4M.fd
+  fs::path ovmf_code = kOvmfCode;
+  fs::path ovmf_vars;                ///< a private, writable copy of the variable store (ovmf_vars.h)
   fs::path serial_log;               ///< ttyS0 to this file
   /// ttyS0 also as a Unix socket (QEMU listens), still logged to serial_log:
   /// the console shell of images without the agent.

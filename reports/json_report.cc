@@ -85,6 +85,7 @@ nlohmann::json ReportToJson(const RunReport& report) {
           {"cpu", report.cpu},
           {"host_reference", report.host_reference},
           {"timeout_scale", report.timeout_scale},
+          {"ovmf_vars", report.ovmf_vars},
           {"interrupted", report.interrupted},
           {"livecheck_peak_rss_kib", report.peak_rss_kib},
           {"summary", {{"runs", report.results.size()}, {"passed", passed}, {"failed", failed}, {"errors", errors}, {"flaky", flaky}}},
@@ -104,6 +105,7 @@ RunReport ReportFromJson(const nlohmann::json& j, const std::string& where) {
     report.host = j.at("host");
     report.host_reference = j.value("host_reference", nlohmann::json());
     report.timeout_scale = j.value("timeout_scale", 1.0);
+    report.ovmf_vars = j.value("ovmf_vars", "");
     report.interrupted = j.at("interrupted").get<bool>();
     report.peak_rss_kib = j.value("livecheck_peak_rss_kib", int64_t{-1});
     for (const auto& rj : j.at("results")) {

@@ -1,11 +1,14 @@
 #include "runner/run_machine.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "builder/agent_injection.h"
 #include "builder/rootfs.h"
 #include "common/file_util.h"
 #include "machine/decoy_stick.h"
+#include "machine/ovmf_vars.h"
 
 namespace livecheck {
 namespace {
@@ -71,7 +74,7 @@ MachineDescription DescribeExternalMachine(const RunRequest& request, const RunO
   }
   if (machine.boot == BootMode::kUefiUsb) {
     machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
-    ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
+    ReplaceWithCopy(options.ovmf_vars, machine.ovmf_vars);
   }
   ApplyScenarioHardware(request.scenario, machine);
   AttachDecoy(request, x.image, machine, session);
@@ -101,6 +104,18 @@ std::string KernelEntryFor(const RunRequest& request, const RunOptions& options)
   if (BootModeFor(request.manifest.boot) != BootMode::kDirectKernel) return "bootloader";
   if (options.kernel_entry == "bzimage" || !FindArtifact(request.manifest, "kernel-elf")) return "bzimage";
   return "pvh";
+}
+
+bool BootsThroughOvmf(const RunRequest& request) {
+  if (request.external) return request.external->boot == "usb-uefi" && request.external->kernel.empty();
+  return BootModeFor(request.manifest.boot) == BootMode::kUefiUsb;
+}
+
+std::string PrepareFirmwareVars(const std::vector<RunRequest>& requests, const fs::path& cache_dir, RunOptions& options) {
+  if (std::none_of(requests.begin(), requests.end(), BootsThroughOvmf)) return "";
+  auto vars = PrepareOvmfVars(options.accel, cache_dir);
+  options.ovmf_vars = vars.path;
+  return vars.source;
 }
 
 MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& options, VmSession& session) {
@@ -137,7 +152,7 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
   }
   if (machine.boot == BootMode::kUefiUsb) {
     machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
-    ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", machine.ovmf_vars);
+    ReplaceWithCopy(options.ovmf_vars, machine.ovmf_vars);
   }
   ApplyScenarioHardware(request.scenario, machine);
   AttachDecoy(request, BootModeFor(m.boot) == BootMode::kBiosCdrom ? dir / "live.iso" : dir / "stick.img", machine,

@@ -23,4 +23,13 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
 /// the report; "" when nothing was.
 std::string InjectGuestAgent(const RunRequest& request, MachineDescription& machine, VmSession& session);
 
+/// Whether the run's firmware is OVMF (a usb-uefi medium booted by its own
+/// bootloader).
+bool BootsThroughOvmf(const RunRequest& request);
+
+/// When any request boots through OVMF: sets the variable store its runs
+/// start from (machine/ovmf_vars.h; cached in `cache_dir`) in `options` and
+/// returns how it was made, for the log and the report. "" without such runs.
+std::string PrepareFirmwareVars(const std::vector<RunRequest>& requests, const fs::path& cache_dir, RunOptions& options);
+
 }  // namespace livecheck

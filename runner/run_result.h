@@ -83,6 +83,7 @@ struct RunReport {
   nlohmann::json host;     ///< hostname, kernel, qemu version, cpus
   nlohmann::json host_reference;  ///< the calibration boot (HostReference as JSON); null: none
   double timeout_scale = 1;       ///< what every timeout was multiplied by
+  std::string ovmf_vars;          ///< UEFI runs' starting variable store (PrepareFirmwareVars); "" without UEFI runs
   bool interrupted = false;
   int64_t peak_rss_kib = -1;  ///< livecheck's own peak resident memory (VmHWM), -1 unknown
   std::vector<RunResult> results;

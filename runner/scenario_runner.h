@@ -10,6 +10,7 @@
 #include "runner/run_result.h"
 #include "machine/external_image.h"
 #include "machine/host_reference.h"
+#include "machine/ovmf_vars.h"
 #include "runner/scenario.h"
 
 namespace livecheck {
@@ -33,6 +34,9 @@ struct RunOptions {
   /// Direct boots: "auto" enters through PVH when the variant has a
   /// vmlinux, "bzimage" always boots vmlinuz (--kernel-entry).
   std::string kernel_entry = "auto";
+  /// What each UEFI run's private variable store is copied from (see
+  /// PrepareFirmwareVars).
+  fs::path ovmf_vars = kOvmfVarsTemplate;
   /// Called (on the runner's thread) when a run enters a new phase: a guest
   /// marker, "agent-ready", "checking", "stopping".
   std::function<void(const std::string& run_id, const std::string& phase)> on_phase;

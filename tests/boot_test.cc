@@ -118,7 +118,7 @@ void ExpectBootsToRootReady(const MachineDescription& machine, const fs::path& d
 TEST_F(BootTest, UsbUefiStickBootsThroughOvmfAndGrub) {
   auto variant = BuildVariant("usb-uefi");
   auto vars = dir_.path() / "OVMF_VARS.fd";  // firmware variables are written: a private copy
-  ReplaceWithCopy("/usr/share/OVMF/OVMF_VARS_4M.fd", vars);
+  ReplaceWithCopy(kOvmfVarsTemplate, vars);
   ExpectBootsToRootReady({.boot = BootMode::kUefiUsb, .stick = variant / "stick.img", .ovmf_vars = vars,
                           .serial_log = dir_.path() / "console.log"},
                          dir_.path(), Timeout());
