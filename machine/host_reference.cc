@@ -18,6 +18,7 @@
 #include "builder/rootfs.h"
 #include "common/error.h"
 #include "common/file_util.h"
+#include "common/guest_pattern.h"
 #include "common/interrupt.h"
 #include "common/json_fields.h"
 #include "common/sha256.h"
@@ -64,14 +65,6 @@ struct Sample {
   std::string failure;  ///< why there is no sample
 };
 
-// The console's last line, for a calibration boot that went wrong.
-std::string LastLine(std::string log) {
-  while (!log.empty() && (log.back() == '\n' || log.back() == '\r')) log.pop_back();
-  auto at = log.find_last_of('\n');
-  std::string line = at == std::string::npos ? log : log.substr(at + 1);
-  return line.size() > 200 ? line.substr(0, 200) : line;
-}
-
 // One calibration VM being watched.
 struct CalibrationVm {
   fs::path console;
@@ -94,7 +87,7 @@ bool PollVm(CalibrationVm& vm, Clock::time_point start, const fs::path& qemu_log
     }
   if (!exited) return false;
   std::string output = fs::exists(qemu_log, ec) ? ReadFile(qemu_log) : "";
-  vm.sample.failure = fmt::format("the guest stopped before /init: {}", LastLine(log.empty() ? output : log));
+  vm.sample.failure = fmt::format("the guest stopped before /init: {}", LastLineForSummary(log.empty() ? output : log));
   return true;
 }
 

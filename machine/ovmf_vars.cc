@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "common/guest_pattern.h"
 #include "common/interrupt.h"
 #include "common/sha256.h"
 #include "machine/qemu_args.h"
@@ -34,14 +35,6 @@ bool SameSize(const fs::path& a, const fs::path& b) {
   return !ec1 && !ec2 && sa == sb;
 }
 
-std::string Tail(const std::string& text) {
-  auto end = text.find_last_not_of("\r\n");
-  if (end == std::string::npos) return "";
-  auto start = text.find_last_of('\n', end);
-  auto line = text.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
-  return line.size() > 200 ? line.substr(0, 200) : line;
-}
-
 // Boots the firmware alone on a copy of the template in `dir` until its
 // boot manager speaks; returns the written store, or throws Error.
 fs::path SeedBoot(const std::string& accel, const fs::path& code, const fs::path& vars_template, const fs::path& dir) {
@@ -62,7 +55,7 @@ fs::path SeedBoot(const std::string& accel, const fs::path& code, const fs::path
     }
     if (exited) {
       std::string output = fs::exists(dir / "qemu.log", ec) ? ReadFile(dir / "qemu.log") : "";
-      throw Error(fmt::format("the firmware stopped before its boot manager: {}", Tail(console.empty() ? output : console)));
+      throw Error(fmt::format("the firmware stopped before its boot manager: {}", LastLineForSummary(console.empty() ? output : console)));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -2,9 +2,10 @@
 // The UEFI variable store a run's firmware starts with. A copy of the
 // pristine OVMF_VARS template makes every boot OVMF's very first: it then
 // writes its default variables and boot options through the emulated flash,
-// one trapped write at a time, ~0.6 s of each UEFI boot under TCG (time to
-// GRUB's start, bare QEMU, same stick: 3.90-4.05 s from the template,
-// 3.22-3.50 s from a seeded store). A machine that has booted before is the
+// one trapped write at a time: 0.6-1 s of each UEFI boot under TCG (bare
+// QEMU, same stick, GRUB started at 3.90-4.05 s from the template and at
+// 3.22-3.50 s from a seeded store; in `livecheck run` the kernel's clock
+// started ~1 s earlier, medians of 8). A machine that has booted before is the
 // usual case anyway, so runs start from the store as OVMF itself left it
 // after one boot without disks: made once per firmware, cached, copied into
 // each run. The firmware still adds the run's own stick as a boot option.
