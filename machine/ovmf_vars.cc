@@ -1,7 +1,6 @@
 #include "machine/ovmf_vars.h"
 
 #include <chrono>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -42,24 +41,18 @@ fs::path SeedBoot(const std::string& accel, const fs::path& code, const fs::path
                        .ovmf_vars = dir / "vars.fd", .serial_log = dir / "console.log"};
   ReplaceWithCopy(vars_template, m.ovmf_vars);
   QemuProcess qemu(QemuCommand(m), dir / "qemu.log");
-  auto start = Clock::now();
-  std::error_code ec;
-  while (Clock::now() - start < kSeedBootTimeout) {
-    ThrowIfInterrupted();
-    // Asked before the log is read: the line and an exit can fall between two polls.
-    bool exited = qemu.WaitExit(std::chrono::milliseconds(0)).has_value();
-    std::string console = fs::exists(m.serial_log, ec) ? ReadFile(m.serial_log) : "";
-    if (OvmfReachedBootManager(console)) {
-      qemu.Kill();  // its flash writes went to the file as the guest made them
-      return m.ovmf_vars;
-    }
-    if (exited) {
-      std::string output = fs::exists(dir / "qemu.log", ec) ? ReadFile(dir / "qemu.log") : "";
-      throw Error(fmt::format("the firmware stopped before its boot manager: {}", LastLineForSummary(console.empty() ? output : console)));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto wait = WaitForConsole(qemu, m.serial_log, OvmfReachedBootManager, kSeedBootTimeout);
+  ThrowIfInterrupted();  // Ctrl-C kills QEMU, which ends the wait
+  if (wait.found) {
+    qemu.Kill();  // its flash writes went to the file as the guest made them
+    return m.ovmf_vars;
   }
-  throw Error(fmt::format("the firmware did not reach its boot manager within {} s", kSeedBootTimeout.count()));
+  if (!wait.qemu_exited)
+    throw Error(fmt::format("the firmware did not reach its boot manager within {} s", kSeedBootTimeout.count()));
+  std::error_code ec;
+  std::string output = fs::exists(dir / "qemu.log", ec) ? ReadFile(dir / "qemu.log") : "";
+  throw Error(fmt::format("the firmware stopped before its boot manager: {}",
+                          LastLineForSummary(wait.log.empty() ? output : wait.log)));
 }
 
 }  // namespace

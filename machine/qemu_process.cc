@@ -83,26 +83,35 @@ double TimeoutScale() {
   return scale > 0 ? scale : 1.0;
 }
 
-ConsoleWait WaitForPhase(QemuProcess& qemu, const fs::path& console_log, const std::string& phase,
-                         std::chrono::milliseconds timeout) {
+ConsoleWait WaitForConsole(QemuProcess& qemu, const fs::path& console_log,
+                           const std::function<bool(std::string_view log)>& seen, std::chrono::milliseconds timeout) {
   ConsoleWait wait;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     std::error_code ec;
     if (fs::exists(console_log, ec)) wait.log = ReadFile(console_log);
-    for (const auto& m : ParsePhaseMarkers(wait.log))
-      if (m.phase == phase) {
-        wait.found = true;
-        return wait;
-      }
+    if (seen(wait.log)) {
+      wait.found = true;
+      return wait;
+    }
     if (qemu.WaitExit(std::chrono::milliseconds(100))) {
       wait.qemu_exited = true;
       if (fs::exists(console_log, ec)) wait.log = ReadFile(console_log);
-      for (const auto& m : ParsePhaseMarkers(wait.log)) wait.found = wait.found || m.phase == phase;
+      wait.found = seen(wait.log);
       return wait;
     }
   }
   return wait;
+}
+
+ConsoleWait WaitForPhase(QemuProcess& qemu, const fs::path& console_log, const std::string& phase,
+                         std::chrono::milliseconds timeout) {
+  auto has_phase = [&](std::string_view log) {
+    for (const auto& m : ParsePhaseMarkers(log))
+      if (m.phase == phase) return true;
+    return false;
+  };
+  return WaitForConsole(qemu, console_log, has_phase, timeout);
 }
 
 }  // namespace livecheck

@@ -3,8 +3,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace livecheck {
@@ -41,13 +43,19 @@ class QemuProcess {
 /// so a slow or loaded machine is one setting away from passing.
 double TimeoutScale();
 
-/// Polls `console_log` until a line "@@livecheck phase=<phase> ..." appears,
-/// QEMU exits, or `timeout` passes. Returns the whole log read so far.
+/// What a wait on a VM's console log saw: the whole log read so far.
 struct ConsoleWait {
   bool found = false;
   bool qemu_exited = false;
   std::string log;
 };
+
+/// Polls `console_log` until `seen` holds for it, QEMU exits, or `timeout`
+/// passes.
+ConsoleWait WaitForConsole(QemuProcess& qemu, const fs::path& console_log,
+                           const std::function<bool(std::string_view log)>& seen, std::chrono::milliseconds timeout);
+
+/// WaitForConsole until a line "@@livecheck phase=<phase> ..." appears.
 ConsoleWait WaitForPhase(QemuProcess& qemu, const fs::path& console_log, const std::string& phase,
                          std::chrono::milliseconds timeout);
 
