@@ -77,19 +77,27 @@ for fn in /sys/bus/pci/devices/*; do
   pci_functions="$pci_functions class=${class#0x} vendor=${vendor#0x}"
 done
 
-# A controller's drivers load only when the machine has that controller, as
-# udev's modalias matching would.
+# This CPU's feature flags, as " fpu vme ... ".
+cpu_flags=" "
+while read -r key rest; do
+  case "$key" in flags) cpu_flags=" ${rest#*:} " ; break ;; esac
+done < /proc/cpuinfo
+
+# A controller's drivers load only when the machine has that controller, and
+# a CPU-specific module only on a CPU with that flag, as udev's modalias
+# matching would.
 load_hardware_groups() {
   seen=" "
   while read -r group _; do
     case "$seen" in *" $group "*) continue ;; esac
     seen="$seen$group "
     case "$group" in
-      pci-class:*) want=" class=${group#pci-class:}" ;;
-      pci-vendor:*) want=" vendor=${group#pci-vendor:}" ;;
+      pci-class:*) have="$pci_functions" want=" class=${group#pci-class:}" ;;
+      pci-vendor:*) have="$pci_functions" want=" vendor=${group#pci-vendor:}" ;;
+      cpu-flag:*) have="$cpu_flags" want=" ${group#cpu-flag:} " ;;
       *) continue ;;
     esac
-    case "$pci_functions" in *"$want"*) load_group "$group" ;; esac
+    case "$have" in *"$want"*) load_group "$group" ;; esac
   done < /etc/livecheck/modules
 }
 

@@ -10,8 +10,9 @@ namespace livecheck {
 /// The kernel modules a live boot of `variant` needs, by group. The initramfs
 /// always loads "base"; a controller's driver group ("pci-class:0106" for
 /// AHCI, "pci-vendor:1af4" for virtio, ...) only when the machine has such a
-/// PCI function, as udev's modalias matching would (each insmod costs ~0.1 s
-/// under TCG); and then only the group of the union backend chosen at boot
+/// PCI function, and a CPU-specific helper ("cpu-flag:pclmulqdq") only on a
+/// CPU with that flag, as udev's modalias matching would (each insmod costs
+/// 15-150 ms under TCG); and then only the group of the union backend chosen at boot
 /// ("union:overlay", "union:unionfs-fuse", ...). Names ending in '?' are
 /// optional (CPU- or kernel-dependent helpers).
 std::map<std::string, std::vector<std::string>> RequiredModules(const VariantConfig& variant);
