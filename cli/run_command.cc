@@ -285,23 +285,20 @@ std::vector<std::pair<std::string, fs::path>> EvidenceInputs(const std::vector<R
     if (path.empty() || !fs::is_regular_file(path, ec) || !seen.insert(fs::absolute(path).string()).second) return;
     inputs.emplace_back(role, path);
   };
-  bool uefi = false;
   for (const auto& r : requests) {
     if (r.external) {
       add("image", r.external->image);
       add("kernel", r.external->kernel);
       add("initrd", r.external->initrd);
-      uefi = uefi || r.external->boot == "usb-uefi";
       continue;
     }
-    uefi = uefi || r.manifest.boot == "usb-uefi";
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(r.variant_dir, ec))
       add("variant " + r.manifest.variant + ": " + e.path().filename().string(), e.path());
   }
   for (const auto& r : requests)
     for (const auto& disk : r.internal_disks) add("internal disk", disk);
-  if (uefi) {
+  if (std::any_of(requests.begin(), requests.end(), BootsThroughOvmf)) {
     add("firmware", kOvmfCode);
     add("firmware variables", ovmf_vars);
   }

@@ -17,6 +17,12 @@ std::string Utf16(const std::string& ascii) {
   return out;
 }
 
+int Entries(const fs::path& dir) {
+  int n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
 TEST(OvmfVarsTest, TheBootManagerIsRecognisedByItsFirstLine) {
   EXPECT_TRUE(OvmfReachedBootManager(
       "\x1b[2J\x1b[01;01HBdsDxe: loading Boot0001 \"EFI Internal Shell\" from Fv(7CB8BDC9-F8EB-4F34)\r\n"));
@@ -43,9 +49,7 @@ TEST(OvmfVarsTest, FirstBootSeedsTheStoreOnceAndTheCacheServesTheNext) {
     EXPECT_NE(seeded.find(Utf16(name)), std::string::npos) << name;
   }
   // Only the seed is left in the cache: the boot's scratch directory is gone.
-  int entries = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(cache.path())) ++entries;
-  EXPECT_EQ(entries, 1);
+  EXPECT_EQ(Entries(cache.path()), 1);
 
   auto second = PrepareOvmfVars("tcg", cache.path());
   ASSERT_TRUE(second.seeded);
@@ -63,9 +67,7 @@ TEST(OvmfVarsTest, AFirmwareThatDoesNotBootLeavesTheTemplateWithTheReason) {
   EXPECT_FALSE(vars.seeded);
   EXPECT_EQ(vars.path, fs::path(kOvmfVarsTemplate));
   EXPECT_NE(vars.source.find("the firmware stopped before its boot manager"), std::string::npos) << vars.source;
-  int entries = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(cache.path() / "cache")) ++entries;
-  EXPECT_EQ(entries, 0);
+  EXPECT_EQ(Entries(cache.path() / "cache"), 0);
 
   auto missing = PrepareOvmfVars("tcg", cache.path() / "cache", cache.path() / "absent.fd");
   EXPECT_FALSE(missing.seeded);

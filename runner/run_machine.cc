@@ -48,6 +48,14 @@ void ApplyScenarioHardware(const Scenario& s, MachineDescription& machine) {
                                                                 : DiskBus::kAhci;
 }
 
+// The firmware writes its variables: each UEFI run gets a private copy of
+// the store the runs start from.
+void CopyVariableStore(const RunOptions& options, VmSession& session, MachineDescription& machine) {
+  if (machine.boot != BootMode::kUefiUsb) return;
+  machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
+  ReplaceWithCopy(options.ovmf_vars, machine.ovmf_vars);
+}
+
 MachineDescription DescribeExternalMachine(const RunRequest& request, const RunOptions& options, VmSession& session) {
   const auto& x = *request.external;
   MachineDescription machine{.accel = options.accel,
@@ -72,10 +80,7 @@ MachineDescription DescribeExternalMachine(const RunRequest& request, const RunO
     machine.initrd = x.initrd;
     machine.append = x.append;
   }
-  if (machine.boot == BootMode::kUefiUsb) {
-    machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
-    ReplaceWithCopy(options.ovmf_vars, machine.ovmf_vars);
-  }
+  CopyVariableStore(options, session, machine);
   ApplyScenarioHardware(request.scenario, machine);
   AttachDecoy(request, x.image, machine, session);
   AttachInternalDisks(request, machine, session);
@@ -150,10 +155,7 @@ MachineDescription DescribeMachine(const RunRequest& request, const RunOptions& 
     machine.stick_format = "qcow2";
     machine.stick_read_only = false;
   }
-  if (machine.boot == BootMode::kUefiUsb) {
-    machine.ovmf_vars = session.dir() / "OVMF_VARS.fd";
-    ReplaceWithCopy(options.ovmf_vars, machine.ovmf_vars);
-  }
+  CopyVariableStore(options, session, machine);
   ApplyScenarioHardware(request.scenario, machine);
   AttachDecoy(request, BootModeFor(m.boot) == BootMode::kBiosCdrom ? dir / "live.iso" : dir / "stick.img", machine,
               session);
