@@ -42,9 +42,9 @@ InitramfsPlan PlanInitramfs(const VariantConfig& variant, const GuestKernel& ker
       plan.union_binaries.push_back(binary);
     }
   }
-  for (const auto& [group, wanted] : groups) {
+  for (const auto& group : GroupLoadOrder(variant, groups)) {
     try {
-      for (auto& load : ResolveModules(index, wanted, params)) plan.modules.push_back({group, load});
+      for (auto& load : ResolveModules(index, groups.at(group), params)) plan.modules.push_back({group, load});
     } catch (const Error& e) {
       throw Error(fmt::format("{}: variant '{}': {}", variant.defined_at, variant.name, e.what()));
     }

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 inline constexpr const char* kSquashfsOnMedium = "/live/root.squashfs";
 
 struct InitramfsModule {
-  std::string group;  ///< "base" or "union:<backend>"
+  std::string group;  ///< "base", "union:<backend>", "pci-class:<class>", ... (required_modules.h)
   ModuleLoad load;
 };
 

@@ -83,29 +83,29 @@ while read -r key rest; do
   case "$key" in flags) cpu_flags=" ${rest#*:} " ; break ;; esac
 done < /proc/cpuinfo
 
-# A controller's drivers load only when the machine has that controller, and
-# a CPU-specific module only on a CPU with that flag, as udev's modalias
-# matching would.
-load_hardware_groups() {
-  seen=" "
-  while read -r group _; do
-    case "$seen" in *" $group "*) continue ;; esac
-    seen="$seen$group "
-    case "$group" in
-      pci-class:*) have="$pci_functions" want=" class=${group#pci-class:}" ;;
-      pci-vendor:*) have="$pci_functions" want=" vendor=${group#pci-vendor:}" ;;
-      cpu-flag:*) have="$cpu_flags" want=" ${group#cpu-flag:} " ;;
-      *) continue ;;
-    esac
-    case "$have" in *"$want"*) load_group "$group" ;; esac
-  done < /etc/livecheck/modules
-}
-
-# Controllers first: the stick enumerates (USB port debounce, ~0.25 s of
-# timers) while the rest load.
-load_hardware_groups
-load_group base || fail "the image lists no base modules"
-load_group "union:$LIVE_UNION" || fail "union backend '$LIVE_UNION' is not in this image (it has: $LIVE_UNIONS)"
+# The groups in the builder's order (the medium's controllers first: a USB
+# stick enumerates, ~0.5 s of port debounce and reset timers, while the rest
+# loads). A controller's drivers load only when the machine has that
+# controller, and a CPU-specific module only on a CPU with that flag, as
+# udev's modalias matching would; base always; of the unions, the chosen one.
+base_loaded=0
+union_loaded=0
+seen=" "
+while read -r g _; do
+  case "$seen" in *" $g "*) continue ;; esac
+  seen="$seen$g "
+  case "$g" in
+    base) load_group base && base_loaded=1 ; continue ;;
+    union:*) [ "$g" = "union:$LIVE_UNION" ] && load_group "$g" && union_loaded=1 ; continue ;;
+    pci-class:*) have="$pci_functions" want=" class=${g#pci-class:}" ;;
+    pci-vendor:*) have="$pci_functions" want=" vendor=${g#pci-vendor:}" ;;
+    cpu-flag:*) have="$cpu_flags" want=" ${g#cpu-flag:} " ;;
+    *) continue ;;
+  esac
+  case "$have" in *"$want"*) load_group "$g" ;; esac
+done < /etc/livecheck/modules
+[ "$base_loaded" = 1 ] || fail "the image lists no base modules"
+[ "$union_loaded" = 1 ] || fail "union backend '$LIVE_UNION' is not in this image (it has: $LIVE_UNIONS)"
 marker modules-loaded
 
 # Whether device $1's file system carries this build's identity bytes

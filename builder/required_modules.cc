@@ -56,6 +56,30 @@ std::map<std::string, std::vector<std::string>> RequiredModules(const VariantCon
   return groups;
 }
 
+std::vector<std::string> GroupLoadOrder(const VariantConfig& variant,
+                                        const std::map<std::string, std::vector<std::string>>& groups) {
+  std::vector<std::string> medium_controllers = {"pci-class:0c0330", "pci-class:0c0320"};
+  if (variant.boot == BootPath::kIso)
+    medium_controllers.insert(medium_controllers.begin(), {"pci-class:0101", "pci-class:0106"});
+  auto is_medium_controller = [&](const std::string& group) {
+    return std::find(medium_controllers.begin(), medium_controllers.end(), group) != medium_controllers.end();
+  };
+  auto starts_with = [](const std::string& group, const char* prefix) { return group.rfind(prefix, 0) == 0; };
+  std::vector<std::string> order;
+  for (const auto& group : medium_controllers)
+    if (groups.count(group)) order.push_back(group);
+  // The CPU's helpers before base: crc-t10dif binds the best CRC code registered when it loads.
+  for (const auto& [group, _] : groups)
+    if (starts_with(group, "cpu-flag:")) order.push_back(group);
+  if (groups.count("base")) order.push_back("base");
+  for (const auto& [group, _] : groups)
+    if (starts_with(group, "union:")) order.push_back(group);
+  for (const auto& [group, _] : groups)
+    if (std::find(order.begin(), order.end(), group) == order.end() && !is_medium_controller(group))
+      order.push_back(group);
+  return order;
+}
+
 std::map<std::string, std::string> ModuleParameters() { return {{"usb_storage", "delay_use=0"}}; }
 
 }  // namespace livecheck

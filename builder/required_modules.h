@@ -17,6 +17,16 @@ namespace livecheck {
 /// optional (CPU- or kernel-dependent helpers).
 std::map<std::string, std::vector<std::string>> RequiredModules(const VariantConfig& variant);
 
+/// The order /init takes the groups in (every group of `groups` once): the
+/// controllers the medium can sit behind first (USB for a stick, IDE and
+/// AHCI then USB for an ISO), so that the medium enumerates while the rest
+/// loads (a USB stick needs ~0.5 s of port debounce and reset timers after
+/// its controller's driver, with the guest idle); then the CPU-specific
+/// helpers, base and the unions; the other controllers (internal disks)
+/// last, still before the medium is searched for.
+std::vector<std::string> GroupLoadOrder(const VariantConfig& variant,
+                                        const std::map<std::string, std::vector<std::string>>& groups);
+
 /// insmod parameters: usb-storage waits 1 s before probing a new stick by default.
 std::map<std::string, std::string> ModuleParameters();
 

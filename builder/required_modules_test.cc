@@ -46,5 +46,30 @@ TEST(RequiredModulesTest, ControllersLoadByPciClassAndUnionsByName) {
   EXPECT_FALSE(groups.count("pci-class:0101")) << "PIIX IDE only for the ISO";
 }
 
+size_t Position(const std::vector<std::string>& order, const std::string& group) {
+  return std::find(order.begin(), order.end(), group) - order.begin();
+}
+
+TEST(RequiredModulesTest, TheMediumsControllersLoadFirstAndTheInternalDisksLast) {
+  VariantConfig stick;
+  stick.extra_unions = {UnionBackend::kUnionfsFuse};
+  auto groups = RequiredModules(stick);
+  auto order = GroupLoadOrder(stick, groups);
+  ASSERT_EQ(order.size(), groups.size());
+  for (const auto& [group, _] : groups) EXPECT_LT(Position(order, group), order.size()) << group;
+  EXPECT_EQ(order[0], "pci-class:0c0330");
+  EXPECT_EQ(order[1], "pci-class:0c0320");
+  EXPECT_LT(Position(order, "cpu-flag:pclmulqdq"), Position(order, "base")) << "crc-t10dif binds the best CRC code";
+  EXPECT_LT(Position(order, "base"), Position(order, "union:unionfs-fuse"));
+  for (const char* disk : {"pci-class:0106", "pci-class:0108", "pci-vendor:1af4"})
+    EXPECT_GT(Position(order, disk), Position(order, "union:overlay")) << disk;
+
+  VariantConfig iso;
+  iso.boot = BootPath::kIso;
+  auto iso_order = GroupLoadOrder(iso, RequiredModules(iso));
+  EXPECT_EQ(std::vector<std::string>(iso_order.begin(), iso_order.begin() + 4),
+            (std::vector<std::string>{"pci-class:0101", "pci-class:0106", "pci-class:0c0330", "pci-class:0c0320"}));
+}
+
 }  // namespace
 }  // namespace livecheck

@@ -66,7 +66,7 @@ AccelChoice ChooseAccel(const std::string& requested, const fs::path& kernel, co
                        .append = "console=ttyS0 panic=-1 live.wait=1", .serial_log = dir.path() / "console.log"};
   AccelChoice choice;
   {
-    QemuProcess qemu(QemuCommand(m), dir.path() / "qemu.log");
+    QemuProcess qemu(m, dir.path() / "qemu.log");
     auto wait = WaitForPhase(qemu, m.serial_log, "init",
                              std::chrono::milliseconds(static_cast<int64_t>(probe_seconds * 1000)));
     // A probe cut short by Ctrl-C says nothing about KVM: do not cache it.

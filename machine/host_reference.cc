@@ -105,7 +105,7 @@ std::vector<Sample> BootRound(const std::string& accel, const fs::path& kernel, 
     std::error_code ec;
     fs::remove(m.serial_log, ec);
     vms[i].console = m.serial_log;
-    vms[i].qemu = std::make_unique<QemuProcess>(QemuCommand(m), dir / fmt::format("qemu-{}.log", i));
+    vms[i].qemu = std::make_unique<QemuProcess>(m, dir / fmt::format("qemu-{}.log", i));
   }
   size_t done = 0;
   while (done < vms.size() && Clock::now() - start < kCalibrationTimeout) {

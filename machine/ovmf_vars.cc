@@ -40,7 +40,7 @@ fs::path SeedBoot(const std::string& accel, const fs::path& code, const fs::path
   MachineDescription m{.boot = BootMode::kUefiUsb, .accel = accel, .memory_mb = 512, .ovmf_code = code,
                        .ovmf_vars = dir / "vars.fd", .serial_log = dir / "console.log"};
   ReplaceWithCopy(vars_template, m.ovmf_vars);
-  QemuProcess qemu(QemuCommand(m), dir / "qemu.log");
+  QemuProcess qemu(m, dir / "qemu.log");
   auto wait = WaitForConsole(qemu, m.serial_log, OvmfReachedBootManager, kSeedBootTimeout);
   ThrowIfInterrupted();  // Ctrl-C kills QEMU, which ends the wait
   if (wait.found) {

@@ -99,4 +99,8 @@ std::vector<std::string> QemuCommand(const MachineDescription& m) {
   return argv;
 }
 
+HostPages HostPagesFor(const MachineDescription& machine) {
+  return machine.accel == "tcg" ? HostPages::kSmall : HostPages::kQemuDefault;
+}
+
 }  // namespace livecheck

@@ -70,4 +70,21 @@ inline std::string InternalDriveName(size_t i) { return i == 0 ? "internal" : "i
 /// The QEMU argv (argv[0] included). No shell ever sees it.
 std::vector<std::string> QemuCommand(const MachineDescription& machine);
 
+/// Which host pages back a QEMU process's memory (its guest RAM, TCG's
+/// code buffer). Not on the command line: the guest sees the same machine
+/// either way.
+enum class HostPages {
+  kQemuDefault,  ///< QEMU asks for transparent huge pages (MADV_HUGEPAGE)
+  kSmall,        ///< THP off for the process (PR_SET_THP_DISABLE)
+};
+
+/// kSmall under TCG, QEMU's default under KVM. Under TCG every guest access
+/// goes through QEMU's own software TLB, so 2 MiB host pages buy nothing,
+/// while each first touch of a 2 MiB region has the host clear all of it:
+/// a booting guest scatters its allocations over its whole RAM, and here
+/// that clearing was a quarter of a boot's host CPU (perf: clear_page_erms
+/// under do_huge_pmd_anonymous_page). Under KVM the guest's own accesses go
+/// through the host's page tables, where huge pages do help.
+HostPages HostPagesFor(const MachineDescription& machine);
+
 }  // namespace livecheck

@@ -125,6 +125,11 @@ TEST(QemuArgsTest, ChosenCpuModelReplacesTheDefault) {
   EXPECT_EQ(argv[4], "max");
 }
 
+TEST(QemuArgsTest, TcgRunsOnSmallHostPagesKvmOnQemusDefault) {
+  EXPECT_EQ(HostPagesFor({.accel = "tcg"}), HostPages::kSmall);
+  EXPECT_EQ(HostPagesFor({.accel = "kvm"}), HostPages::kQemuDefault);
+}
+
 TEST(QemuArgsTest, CdromBootUsesPcMachine) {
   MachineDescription m{.boot = BootMode::kBiosCdrom, .cdrom = "/live.iso"};
   auto argv = QemuCommand(m);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "machine/qemu_args.h"
+
 namespace livecheck {
 
 namespace fs = std::filesystem;
@@ -17,8 +19,12 @@ namespace fs = std::filesystem;
 /// its owner on any path out of a scope (success, failure, exception).
 class QemuProcess {
  public:
-  /// Starts argv (no shell); QEMU's own stdout/stderr go to `output_log`.
-  QemuProcess(const std::vector<std::string>& argv, const fs::path& output_log);
+  /// Starts argv (no shell) on `pages`; QEMU's own stdout/stderr go to
+  /// `output_log`.
+  QemuProcess(const std::vector<std::string>& argv, const fs::path& output_log,
+              HostPages pages = HostPages::kQemuDefault);
+  /// Starts the QEMU of `machine` (QemuCommand) on its pages (HostPagesFor).
+  QemuProcess(const MachineDescription& machine, const fs::path& output_log);
   ~QemuProcess();
   QemuProcess(const QemuProcess&) = delete;
   QemuProcess& operator=(const QemuProcess&) = delete;
@@ -34,6 +40,7 @@ class QemuProcess {
 
  private:
   pid_t pid_ = -1;
+  int pidfd_ = -1;       ///< readable once the process exits (-1: none, WaitExit ticks)
   bool reaped_ = false;
   bool killed_ = false;  ///< Kill() ended it
   int status_ = 0;       ///< the wait status, once reaped

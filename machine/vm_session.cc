@@ -36,8 +36,8 @@ void VmSession::AddReadOnly(const std::string& drive, const fs::path& image) {
   disks_.push_back({drive, image, {}, Sha256File(image)});
 }
 
-void VmSession::Start(const std::vector<std::string>& argv) {
-  qemu_ = std::make_unique<QemuProcess>(argv, dir_ / "qemu.log");
+void VmSession::Start(const std::vector<std::string>& argv, HostPages pages) {
+  qemu_ = std::make_unique<QemuProcess>(argv, dir_ / "qemu.log", pages);
 }
 
 void VmSession::Kill() {

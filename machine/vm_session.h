@@ -34,7 +34,7 @@ class VmSession {
   /// A disk attached read-only as it is (a CD): digests only.
   void AddReadOnly(const std::string& drive, const fs::path& image);
 
-  void Start(const std::vector<std::string>& argv);
+  void Start(const std::vector<std::string>& argv, HostPages pages);
   QemuProcess* qemu() { return qemu_.get(); }
   void Kill();
 

@@ -19,7 +19,7 @@ bool AnyEvent(const nlohmann::json&) { return true; }
 
 QemuControl::QemuControl(const MachineDescription& machine, VmSession& session, asio::any_io_executor executor)
     : argv_(QemuCommand(machine)), session_(session), qmp_(executor) {
-  session_.Start(argv_);
+  session_.Start(argv_, HostPagesFor(machine));
 }
 
 asio::awaitable<nlohmann::json> QemuControl::Counters(RunContext& ctx) {

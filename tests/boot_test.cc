@@ -52,7 +52,7 @@ class BootTest : public ::testing::Test {
     MachineDescription m{.kernel = variant / "vmlinuz", .initrd = variant / "initrd.img",
                          .append = Cmdline(variant) + " " + extra_append, .stick = variant / "stick.img",
                          .serial_log = log};
-    qemu_ = std::make_unique<QemuProcess>(QemuCommand(m), dir_.path() / "qemu.log");
+    qemu_ = std::make_unique<QemuProcess>(m, dir_.path() / "qemu.log");
     return WaitForPhase(*qemu_, log, until, Timeout());
   }
 
@@ -93,7 +93,7 @@ TEST_F(BootTest, UsbBiosStickBootsThroughSeaBiosAndSyslinux) {
   auto variant = BuildVariant("usb-bios");
   auto log = dir_.path() / "console.log";
   MachineDescription m{.boot = BootMode::kBiosUsb, .stick = variant / "stick.img", .serial_log = log};
-  QemuProcess qemu(QemuCommand(m), dir_.path() / "qemu.log");
+  QemuProcess qemu(m, dir_.path() / "qemu.log");
   auto wait = WaitForPhase(qemu, log, "root-ready", Timeout());
   ASSERT_TRUE(wait.found) << "console:\n" << wait.log;
   auto phases = Phases(wait.log);
@@ -105,7 +105,7 @@ TEST_F(BootTest, UsbBiosStickBootsThroughSeaBiosAndSyslinux) {
 
 // Boots `machine` until root-ready and checks the phases.
 void ExpectBootsToRootReady(const MachineDescription& machine, const fs::path& dir, std::chrono::milliseconds timeout) {
-  QemuProcess qemu(QemuCommand(machine), dir / "qemu.log");
+  QemuProcess qemu(machine, dir / "qemu.log");
   auto wait = WaitForPhase(qemu, machine.serial_log, "root-ready", timeout);
   ASSERT_TRUE(wait.found) << "console:\n" << wait.log;
   // The agent's system-settled may follow root-ready in the same read.
@@ -140,7 +140,7 @@ TEST_F(BootTest, MissingMediumFailsWithMessageAndPowersOff) {
   // No stick attached: the initramfs must say so and power off, not hang.
   MachineDescription m{.kernel = variant / "vmlinuz", .initrd = variant / "initrd.img",
                        .append = Cmdline(variant) + " live.wait=2", .serial_log = log};
-  QemuProcess qemu(QemuCommand(m), dir_.path() / "qemu.log");
+  QemuProcess qemu(m, dir_.path() / "qemu.log");
   auto wait = WaitForPhase(qemu, log, "failed", Timeout());
   ASSERT_TRUE(wait.found) << wait.log;
   EXPECT_NE(wait.log.find("livecheck-init: FAILED: live medium LABEL=LIVECHECK not found within 2 s"),
