@@ -97,9 +97,14 @@ asio::awaitable<void> AgentAccess::WaitReady(RunContext& ctx) {
     MarkUnavailable(fmt::format("the guest agent started but never answered ({})", error.what()));
     co_return;
   }
-  // Markers the guest printed before the agent answered (root-ready) are in
-  // the console log already: record them first, so the phases stay in order.
-  ctx.console.Poll();
+  // The guest printed root-ready before its agent answered (livecheck's root
+  // prints it, else the agent does at the switch): record the console's
+  // markers first, so the phases stay in the guest's order. Under libvirt
+  // the console reaches its log through virtlogd, a process of its own,
+  // while the answer comes straight from QEMU's socket: the line can still
+  // be on its way, so wait for it, briefly (a guest that never printed it
+  // fails boot-timing for that, as it should).
+  co_await WaitBrieflyForPhase(ctx, "root-ready", ctx.Scaled(milliseconds(2000)));
   ctx.console.Note("agent-ready", uptime, ctx.HostSeconds());
   ready_ = true;
   co_return;  // explicit: cppcheck does not know coroutines

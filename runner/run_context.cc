@@ -50,6 +50,16 @@ asio::awaitable<void> WaitForPhase(RunContext& ctx, const std::string& phase) {
   }
 }
 
+asio::awaitable<bool> WaitBrieflyForPhase(RunContext& ctx, const std::string& phase, milliseconds limit) {
+  auto until = RunContext::Clock::now() + limit;
+  while (true) {
+    ctx.console.Poll();
+    if (ctx.console.Seen(phase)) co_return true;
+    if (RunContext::Clock::now() >= until) co_return false;
+    co_await Sleep(ctx, milliseconds(20));
+  }
+}
+
 asio::awaitable<std::string> WaitUntilTheGuestCannotGoOn(RunContext& ctx, const std::string& phase) {
   while (true) {
     ctx.console.Poll();

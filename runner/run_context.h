@@ -73,6 +73,10 @@ asio::awaitable<void> Sleep(RunContext& ctx, milliseconds duration);
 /// failed, the kernel panicked, the machine is gone or the run's deadline passed.
 asio::awaitable<void> WaitForPhase(RunContext& ctx, const std::string& phase);
 
+/// Polls the console until `phase` shows or `limit` passes; never throws.
+/// Whether it showed.
+asio::awaitable<bool> WaitBrieflyForPhase(RunContext& ctx, const std::string& phase, milliseconds limit);
+
 /// Why the guest will never reach `phase` (its init failed, its kernel
 /// panicked, its initramfs gave up, QEMU is gone), or "" while it still may.
 std::string WhyTheGuestCannotGoOn(RunContext& ctx, const std::string& phase);
