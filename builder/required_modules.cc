@@ -61,9 +61,6 @@ std::vector<std::string> GroupLoadOrder(const VariantConfig& variant,
   std::vector<std::string> medium_controllers = {"pci-class:0c0330", "pci-class:0c0320"};
   if (variant.boot == BootPath::kIso)
     medium_controllers.insert(medium_controllers.begin(), {"pci-class:0101", "pci-class:0106"});
-  auto is_medium_controller = [&](const std::string& group) {
-    return std::find(medium_controllers.begin(), medium_controllers.end(), group) != medium_controllers.end();
-  };
   auto starts_with = [](const std::string& group, const char* prefix) { return group.rfind(prefix, 0) == 0; };
   std::vector<std::string> order;
   for (const auto& group : medium_controllers)
@@ -75,8 +72,7 @@ std::vector<std::string> GroupLoadOrder(const VariantConfig& variant,
   for (const auto& [group, _] : groups)
     if (starts_with(group, "union:")) order.push_back(group);
   for (const auto& [group, _] : groups)
-    if (std::find(order.begin(), order.end(), group) == order.end() && !is_medium_controller(group))
-      order.push_back(group);
+    if (std::find(order.begin(), order.end(), group) == order.end()) order.push_back(group);
   return order;
 }
 
